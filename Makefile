@@ -1,0 +1,80 @@
+# Suite de TP « Programmation réseau en C » — point d'entrée unique.
+# Les compilations se font hors des sources, dans $(BUILD).
+
+CC      ?= cc
+# DWARF 4: valgrind 3.19 cannot read the DWARF 5 that clang 14 emits.
+CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -pedantic -g -gdwarf-4 -O2
+LDLIBS  ?= -pthread
+BUILD   ?= build
+TREE    ?= labs
+
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_HDRS := $(wildcard common/*.h)
+COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
+LIBCOMMON   := $(BUILD)/libcommon.a
+
+PROG_SRCS := $(wildcard solutions/*/*.c labs/*/*.c grader/fakes/*.c) \
+             common/tests/test_common.c
+PROGS     := $(patsubst %.c,$(BUILD)/%,$(PROG_SRCS))
+# Lab numbers from the folder names (solutions/ may be absent in the students' copy).
+LAB_NUMS    := $(sort $(foreach d,$(notdir $(wildcard solutions/[0-9][0-9]_* labs/[0-9][0-9]_*)),$(firstword $(subst _, ,$(d)))))
+LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
+
+GRADE := bash grader/grade.sh
+
+.PHONY: all help $(LAB_TARGETS) grade test clean deps skeletons prog
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+help:
+	@echo "Cibles :"
+	@echo "  make              compile les solutions, les squelettes et les outils du correcteur (dans $(BUILD)/)"
+	@echo "  make labNN        compile labs/NN_* et lance ses tests, avec un rapport détaillé (ex. : make lab01)"
+	@echo "  make grade        note tous les labs de labs/ : tableau des scores + $(BUILD)/grade/results.json (Gradescope)"
+	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
+	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
+	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
+	@echo "  make clean        supprime $(BUILD)/"
+	@echo "Variables :"
+	@echo "  TREE=chemin       arbre à noter (défaut : labs ; TREE=solutions pour la référence ;"
+	@echo "                    ou la copie d'un étudiant : dépôt entier ou dossier labs/)"
+	@echo "  T=regex           ne lance que les tests dont le nom correspond"
+	@echo "  NOVALGRIND=1      saute les tests mémoire (itérations rapides)"
+	@echo "  SEED=n            rejoue les données aléatoires d'une exécution précédente"
+	@echo "  CC=clang          compile avec clang ; NO_COLOR=1 désactive les couleurs"
+
+$(BUILD)/%.o: %.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Icommon -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%: %.c $(LIBCOMMON) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Icommon -o $@ $< $(LIBCOMMON) $(LDLIBS)
+
+# Used by the grader: one program from any source file, into any path.
+prog: $(LIBCOMMON)
+	@mkdir -p $(dir $(OUT))
+	$(CC) $(CFLAGS) -I$(CURDIR)/common -o $(OUT) $(SRC) $(LIBCOMMON) $(LDLIBS)
+
+$(LAB_TARGETS): lab%: deps
+	@$(GRADE) --strict --tree "$(TREE)" $*
+
+grade: deps
+	@$(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
+
+test: deps
+	@bash grader/selftest.sh
+
+skeletons:
+	bash grader/gen_skeletons.sh solutions labs
+
+deps:
+	@bash grader/deps.sh
+
+clean:
+	rm -rf $(BUILD)

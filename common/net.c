@@ -1,0 +1,215 @@
+/* net.c — connexions avec délai, écoute et adresses : la plomberie commune. */
+#define _POSIX_C_SOURCE 200809L
+#include "net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static int set_nonblocking(int fd, int on)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0)
+        return -1;
+    flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+    return fcntl(fd, F_SETFL, flags);
+}
+
+/* Same address and port at both ends: the kernel paired our SYN with itself. */
+static int is_self_connected(int fd)
+{
+    struct sockaddr_storage a, b;
+    socklen_t la = sizeof a, lb = sizeof b;
+
+    if (getsockname(fd, (struct sockaddr *)&a, &la) < 0 ||
+        getpeername(fd, (struct sockaddr *)&b, &lb) < 0)
+        return 0;
+    return la == lb && memcmp(&a, &b, la) == 0;
+}
+
+int connect_timeout(int fd, const struct sockaddr *addr, socklen_t len,
+                    int timeout_ms)
+{
+    int err = 0, ready;
+    socklen_t errlen = sizeof err;
+
+    if (set_nonblocking(fd, 1) < 0)
+        return -1;
+    if (connect(fd, addr, len) < 0) {
+        if (errno != EINPROGRESS)
+            return -1;
+        ready = wait_fd(fd, POLLOUT, timeout_ms);
+        if (ready < 0)
+            return -1;
+        if (ready == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
+            return -1;
+        if (err != 0) {
+            errno = err;
+            return -1;
+        }
+    }
+    if (is_self_connected(fd)) {
+        errno = ECONNREFUSED;
+        return -1;
+    }
+    return set_nonblocking(fd, 0);
+}
+
+/* Shared by tcp_connect() and tcp_listen(): resolve, then try each address
+ * with attempt() until one succeeds. The last failure's errno is kept. */
+static int try_addresses(const char *host, const char *port, int flags,
+                         int *gai_err,
+                         int (*attempt)(int fd, const struct addrinfo *ai,
+                                        int arg),
+                         int arg)
+{
+    struct addrinfo hints, *res, *ai;
+    int fd = -1, rc, saved = EADDRNOTAVAIL;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = flags;
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        if (gai_err)
+            *gai_err = rc;
+        return NET_ERR_RESOLVE;
+    }
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                    ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (attempt(fd, ai, arg) == 0)
+            break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        errno = saved;
+    return fd;
+}
+
+static int attempt_connect(int fd, const struct addrinfo *ai, int timeout_ms)
+{
+    return connect_timeout(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms);
+}
+
+int tcp_connect(const char *host, const char *port, int timeout_ms,
+                int *gai_err)
+{
+    /* No AI_ADDRCONFIG: glibc ignores loopback addresses for it, so on a
+     * host without a non-loopback IPv6 address "::1" would not resolve
+     * (EAI_ADDRFAMILY) although it is reachable. */
+    return try_addresses(host, port, 0, gai_err, attempt_connect, timeout_ms);
+}
+
+static int attempt_listen(int fd, const struct addrinfo *ai, int backlog)
+{
+    int one = 1;
+
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0)
+        return -1;
+    return 0;
+}
+
+int tcp_listen(const char *host, const char *port, int backlog, int *gai_err)
+{
+    /* No AI_ADDRCONFIG: a machine with only loopback must still listen. */
+    return try_addresses(host, port, AI_PASSIVE, gai_err, attempt_listen,
+                         backlog);
+}
+
+char *sockaddr_str(const struct sockaddr *addr, socklen_t len, char *buf,
+                   size_t size)
+{
+    char host[INET6_ADDRSTRLEN + 24], serv[8]; /* + room for a %scope */
+    int n;
+
+    if (getnameinfo(addr, len, host, sizeof host, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    if (addr->sa_family == AF_INET6)
+        n = snprintf(buf, size, "[%s]:%s", host, serv);
+    else
+        n = snprintf(buf, size, "%s:%s", host, serv);
+    if (n < 0 || (size_t)n >= size)
+        snprintf(buf, size, "?");
+    return buf;
+}
+
+char *sock_local_str(int fd, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    return sockaddr_str((struct sockaddr *)&ss, len, buf, size);
+}
+
+char *sock_peer_str(int fd, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    return sockaddr_str((struct sockaddr *)&ss, len, buf, size);
+}
+
+const char *net_strerror(int errnum)
+{
+    switch (errnum) {
+    case ECONNREFUSED: return "connexion refusée";
+    case ETIMEDOUT: return "délai dépassé";
+    case ECONNRESET: return "connexion réinitialisée par le pair";
+    case EPIPE: return "connexion fermée par le pair";
+    case EHOSTUNREACH: return "hôte injoignable";
+    case ENETUNREACH: return "réseau injoignable";
+    case EADDRINUSE: return "adresse déjà utilisée";
+    case EADDRNOTAVAIL: return "adresse non disponible sur cette machine";
+    case EACCES: return "permission refusée";
+    case EAFNOSUPPORT: return "famille d'adresses non prise en charge";
+    case EMFILE: return "trop de descripteurs ouverts";
+    case EINTR: return "interrompu";
+    default: return strerror(errnum);
+    }
+}
+
+const char *net_gai_strerror(int gai_err)
+{
+    switch (gai_err) {
+    case EAI_NONAME: return "nom ou service inconnu";
+    case EAI_AGAIN: return "échec temporaire de la résolution de nom";
+    case EAI_FAIL: return "échec définitif de la résolution de nom";
+    case EAI_SERVICE: return "service inconnu pour ce type de socket";
+    case EAI_FAMILY: return "famille d'adresses non prise en charge";
+    case EAI_MEMORY: return "mémoire insuffisante";
+    default: return gai_strerror(gai_err);
+    }
+}

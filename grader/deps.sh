@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# deps.sh — vérifie les outils du correcteur et installe ceux qui manquent (apt, en root).
+# Exit 0 when the grader can run (valgrind is optional: memory tests are then
+# reported as not run), 1 otherwise. REQUIRE_VALGRIND=1 makes it mandatory.
+set -u
+
+missing=()
+command -v bats >/dev/null 2>&1 || missing+=(bats)
+libpath=${BATS_LIB_PATH:-/usr/lib/bats}
+[ -f "$libpath/bats-support/load.bash" ] || missing+=(bats-support)
+[ -f "$libpath/bats-assert/load.bash" ] || missing+=(bats-assert)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
+command -v "${CC:-cc}" >/dev/null 2>&1 || missing+=(build-essential)
+[ "${REQUIRE_VALGRIND:-0}" = 1 ] && { command -v patch >/dev/null 2>&1 || missing+=(patch); }
+
+((${#missing[@]} == 0)) && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installation des outils manquants : ${missing[*]}" >&2
+    if DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2; then
+        exit 0
+    fi
+    echo "deps: l'installation a échoué (apt-get install -y ${missing[*]})" >&2
+    exit 1
+fi
+
+echo "Outils manquants : ${missing[*]}" >&2
+echo "Installez-les avec :  sudo apt-get install -y ${missing[*]}" >&2
+for tool in "${missing[@]}"; do
+    case $tool in
+    valgrind)
+        [ "${REQUIRE_VALGRIND:-0}" = 1 ] && exit 1
+        echo "(sans valgrind, les tests mémoire seront signalés « non exécutés »)" >&2 ;;
+    *) exit 1 ;;
+    esac
+done
+exit 0

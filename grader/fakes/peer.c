@@ -1,0 +1,449 @@
+/* peer.c — faux serveurs pour éprouver les clients des étudiants. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fake.h"
+#include "io.h"
+#include "net.h"
+
+#define BUF_SIZE 65536
+/* A client stuck mid-exchange must not wedge the sequential accept loop. */
+#define IO_TIMEOUT_MS 30000
+/* After respond's last byte: time left for the client to close first. */
+#define DRAIN_MS 2000
+#define RESET_READ_MS 100
+#define BLACKHOLE_PROBE_MS 300
+#define BLACKHOLE_MAX 8
+
+struct opts {
+    const char *mode;
+    const char *bind;
+    char port[8];
+    uint64_t seed;
+    long nbytes;
+    long chunk;
+    long delay_ms;
+    const char *text;
+    const char *out;
+};
+
+typedef int (*handler)(int cfd, const struct opts *o);
+
+static unsigned char buf[BUF_SIZE];
+
+static void usage(const char *msg)
+{
+    if (msg != NULL)
+        fprintf(stderr, "peer: %s\n", msg);
+    fprintf(stderr,
+            "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
+            "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE]\n"
+            "  MODE : echo respond sink silent partial reset blackhole "
+            "closed gen\n");
+    exit(2);
+}
+
+/* Reads and discards until EOF, error, stop, or timeout_ms overall. */
+static void drain(int fd, int timeout_ms)
+{
+    double deadline = now_ms() + timeout_ms;
+    int left;
+
+    while ((left = (int)(deadline - now_ms())) > 0)
+        if (recv_timeout(fd, buf, sizeof buf, left) <= 0)
+            return;
+}
+
+static int serve_echo(int cfd, const struct opts *o)
+{
+    ssize_t n;
+
+    (void)o;
+    while ((n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS)) > 0)
+        if (send_all(cfd, buf, (size_t)n, IO_TIMEOUT_MS) < 0)
+            break;
+    return 0;
+}
+
+static int serve_respond(int cfd, const struct opts *o)
+{
+    size_t got = 0, c;
+    ssize_t n;
+    long left = o->nbytes;
+    uint64_t state = o->seed;
+    int one = 1;
+
+    while (got < BUF_SIZE) {
+        n = recv_timeout(cfd, buf, BUF_SIZE - got, IO_TIMEOUT_MS);
+        if (n < 0)
+            return 0;
+        if (n == 0 || memchr(buf, '\n', (size_t)n) != NULL)
+            break;
+        got += (size_t)n;
+    }
+    /* Separate segments, so clients must cope with a reply in pieces. */
+    setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    while (left > 0) {
+        c = left < o->chunk ? (size_t)left : (size_t)o->chunk;
+        gen_bytes(&state, buf, c);
+        if (send_all(cfd, buf, c, IO_TIMEOUT_MS) < 0)
+            return 0;
+        left -= (long)c;
+        if (left > 0 && o->delay_ms > 0 && sleep_ms((int)o->delay_ms) < 0)
+            return 0;
+    }
+    /* Closing with unread input would send a RST that can destroy the
+     * reply in flight: half-close and let the client close first. */
+    shutdown(cfd, SHUT_WR);
+    drain(cfd, DRAIN_MS);
+    return 0;
+}
+
+static int serve_sink(int cfd, const struct opts *o)
+{
+    long long count = 0;
+    char reply[32];
+    ssize_t n;
+    int ffd, len;
+
+    ffd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (ffd < 0) {
+        fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+        return -1;
+    }
+    while ((n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS)) > 0) {
+        if (write_all(ffd, buf, (size_t)n) < 0) {
+            fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+            close(ffd);
+            return -1;
+        }
+        count += n;
+    }
+    close(ffd);
+    if (n == 0) {
+        len = snprintf(reply, sizeof reply, "%lld\n", count);
+        send_all(cfd, reply, (size_t)len, IO_TIMEOUT_MS);
+    }
+    return 0;
+}
+
+static int serve_silent(int cfd, const struct opts *o)
+{
+    (void)o;
+    /* No timeout by design: only the client or a stop ends this. */
+    while (recv_timeout(cfd, buf, sizeof buf, -1) > 0)
+        ;
+    return 0;
+}
+
+static int serve_partial(int cfd, const struct opts *o)
+{
+    if (send_all(cfd, o->text, strlen(o->text), IO_TIMEOUT_MS) < 0)
+        return 0;
+    return serve_silent(cfd, o);
+}
+
+static int serve_reset(int cfd, const struct opts *o)
+{
+    struct linger lg = {1, 0};
+    size_t len = strlen(o->text);
+
+    if (len == 0 || send_all(cfd, o->text, len, IO_TIMEOUT_MS) >= 0)
+        drain(cfd, RESET_READ_MS);
+    setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    return 0; /* the caller's close() sends the RST */
+}
+
+static int accept_loop(int lfd, const struct opts *o, handler h)
+{
+    int cfd, rc;
+
+    for (;;) {
+        if (wait_fd(lfd, POLLIN, -1) < 0) {
+            if (errno == EINTR)
+                return 0; /* stop requested */
+            fprintf(stderr, "peer: poll : %s\n", strerror(errno));
+            return -1;
+        }
+        cfd = accept(lfd, NULL, NULL);
+        if (cfd < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+                errno == ECONNABORTED || errno == EPROTO)
+                continue;
+            fprintf(stderr, "peer: accept : %s\n", net_strerror(errno));
+            return -1;
+        }
+        fcntl(cfd, F_SETFD, FD_CLOEXEC);
+        rc = h(cfd, o);
+        close(cfd);
+        if (rc < 0)
+            return -1;
+        if (stop_requested())
+            return 0;
+    }
+}
+
+static int print_ready(const char *what, int fd)
+{
+    char addr[ADDR_STR_LEN];
+
+    printf("%s %s\n", what, sock_local_str(fd, addr, sizeof addr));
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "peer: stdout : %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int listen_or_complain(const struct opts *o, int backlog)
+{
+    int gai = 0, fd = tcp_listen(o->bind, o->port, backlog, &gai);
+
+    if (fd == NET_ERR_RESOLVE)
+        fprintf(stderr, "peer: %s : %s\n", o->bind, net_gai_strerror(gai));
+    else if (fd < 0)
+        fprintf(stderr, "peer: écoute sur %s port %s : %s\n", o->bind, o->port,
+                net_strerror(errno));
+    return fd < 0 ? -1 : fd;
+}
+
+static int run_server(const struct opts *o, handler h)
+{
+    int lfd = listen_or_complain(o, SOMAXCONN), rc = -1;
+
+    if (lfd < 0)
+        return -1;
+    /* Non-blocking: a client gone between poll() and accept() must not
+     * leave us blocked in accept(). */
+    if (fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) < 0)
+        fprintf(stderr, "peer: fcntl : %s\n", strerror(errno));
+    else if (print_ready("Serveur en écoute sur", lfd) == 0)
+        rc = accept_loop(lfd, o, h);
+    close(lfd);
+    return rc;
+}
+
+/* Backlog 0 holds one connection on Linux; fill it from inside so later
+ * SYNs are dropped and clients time out instead of being refused. */
+static int run_blackhole(const struct opts *o)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int holders[BLACKHOLE_MAX], nh = 0, lfd, fd, rc = -1, i, err;
+
+    lfd = listen_or_complain(o, 0);
+    if (lfd < 0)
+        return -1;
+    if (getsockname(lfd, (struct sockaddr *)&ss, &len) < 0) {
+        fprintf(stderr, "peer: getsockname : %s\n", strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            fprintf(stderr, "peer: socket : %s\n", strerror(errno));
+            goto out;
+        }
+        if (connect_timeout(fd, (struct sockaddr *)&ss, len,
+                            BLACKHOLE_PROBE_MS) < 0) {
+            err = errno;
+            close(fd);
+            if (err == ETIMEDOUT)
+                break; /* the hole is there */
+            if (err == EINTR && stop_requested()) {
+                rc = 0;
+                goto out;
+            }
+            fprintf(stderr, "peer: remplissage de la file : %s\n",
+                    net_strerror(err));
+            goto out;
+        }
+        if (nh == BLACKHOLE_MAX) {
+            close(fd);
+            fprintf(stderr, "peer: file d'attente impossible à remplir\n");
+            goto out;
+        }
+        holders[nh++] = fd;
+    }
+    if (print_ready("Serveur en écoute sur", lfd) == 0) {
+        sleep_ms(-1);
+        rc = 0;
+    }
+out:
+    for (i = 0; i < nh; i++)
+        close(holders[i]);
+    close(lfd);
+    return rc;
+}
+
+/* Bound but never listening: connections are refused, yet the port stays
+ * ours. No SO_REUSEADDR, so a server using it cannot share the port. */
+static int run_closed(const struct opts *o)
+{
+    struct addrinfo hints, *res, *ai;
+    int fd = -1, rc, err = EADDRNOTAVAIL;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    rc = getaddrinfo(o->bind, o->port, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, "peer: %s : %s\n", o->bind, net_gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                    ai->ai_protocol);
+        if (fd >= 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+            break;
+        err = errno;
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        fprintf(stderr, "peer: liaison à %s port %s : %s\n", o->bind, o->port,
+                net_strerror(err));
+        return -1;
+    }
+    rc = print_ready("Port fermé sur", fd);
+    if (rc == 0)
+        sleep_ms(-1);
+    close(fd);
+    return rc;
+}
+
+static int run_gen(const struct opts *o)
+{
+    uint64_t state = o->seed;
+    long left = o->nbytes;
+    size_t c;
+
+    while (left > 0) {
+        c = left < BUF_SIZE ? (size_t)left : BUF_SIZE;
+        gen_bytes(&state, buf, c);
+        if (write_all(STDOUT_FILENO, buf, c) < 0) {
+            fprintf(stderr, "peer: stdout : %s\n", strerror(errno));
+            return -1;
+        }
+        left -= (long)c;
+    }
+    return 0;
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+    long v;
+    int c, port;
+
+    if (argc < 2 || argv[1][0] == '-')
+        usage(NULL);
+    o->mode = argv[1];
+    o->bind = "127.0.0.1";
+    strcpy(o->port, "0");
+    o->seed = 1;
+    o->nbytes = 20000;
+    o->chunk = 1000;
+    o->delay_ms = 5;
+    o->text = "";
+    o->out = NULL;
+    opterr = 0;
+    /* argv + 1: the mode plays argv[0] so options may follow it. */
+    while ((c = getopt(argc - 1, argv + 1, ":b:p:s:n:c:d:m:o:")) != -1) {
+        switch (c) {
+        case 'b':
+            o->bind = optarg;
+            break;
+        case 'p':
+            if ((port = parse_port(optarg, 1)) < 0)
+                usage("port invalide");
+            snprintf(o->port, sizeof o->port, "%d", port);
+            break;
+        case 's':
+            if (parse_long(optarg, 0, LONG_MAX, &v) < 0)
+                usage("graine invalide");
+            o->seed = (uint64_t)v;
+            break;
+        case 'n':
+            if (parse_long(optarg, 0, LONG_MAX, &o->nbytes) < 0)
+                usage("nombre d'octets invalide");
+            break;
+        case 'c':
+            if (parse_long(optarg, 1, BUF_SIZE, &o->chunk) < 0)
+                usage("taille de morceau invalide (1..65536)");
+            break;
+        case 'd':
+            if (parse_long(optarg, 0, 86400000L, &o->delay_ms) < 0)
+                usage("délai invalide");
+            break;
+        case 'm':
+            o->text = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case ':':
+            usage("argument manquant");
+            break;
+        default:
+            usage("option inconnue");
+        }
+    }
+    if (optind != argc - 1)
+        usage("argument en trop");
+    if (strcmp(o->mode, "sink") == 0 && o->out == NULL)
+        usage("le mode sink exige -o FILE");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        handler h;
+    } servers[] = {
+        {"echo", serve_echo},       {"respond", serve_respond},
+        {"sink", serve_sink},       {"silent", serve_silent},
+        {"partial", serve_partial}, {"reset", serve_reset},
+    };
+    struct opts o;
+    int stop_fds[2], rc = -2;
+    size_t i;
+
+    parse_args(argc, argv, &o);
+    if (strcmp(o.mode, "gen") == 0)
+        return run_gen(&o) < 0 ? 1 : 0;
+    for (i = 0; i < sizeof servers / sizeof servers[0]; i++)
+        if (strcmp(o.mode, servers[i].name) == 0)
+            break;
+    if (i == sizeof servers / sizeof servers[0] &&
+        strcmp(o.mode, "blackhole") != 0 && strcmp(o.mode, "closed") != 0)
+        usage("mode inconnu");
+    if (stop_setup_tracked(stop_fds) < 0) {
+        fprintf(stderr, "peer: signaux : %s\n", strerror(errno));
+        return 1;
+    }
+    if (i < sizeof servers / sizeof servers[0])
+        rc = run_server(&o, servers[i].h);
+    else if (strcmp(o.mode, "blackhole") == 0)
+        rc = run_blackhole(&o);
+    else
+        rc = run_closed(&o);
+    stop_close_tracked(stop_fds);
+    return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# test_fakes.sh — auto-vérification rapide de peer et probe (faux serveurs et clients).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+pids=()
+fails=0
+checks=0
+
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do
+        kill -TERM "$p" 2>/dev/null
+    done
+    for p in "${pids[@]}"; do
+        wait "$p" 2>/dev/null
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { checks=$((checks + 1)); printf 'ok   %s\n' "$1"; }
+ko() {
+    checks=$((checks + 1)); fails=$((fails + 1)); printf 'FAIL %s\n' "$1"
+    [ $# -ge 2 ] && [ -s "$2" ] && sed 's/^/     | /' "$2" | head -20
+}
+# check DESCRIPTION COMMAND...: the command's status decides.
+check() {
+    local what=$1
+    shift
+    if "$@" >"$tmp/check.log" 2>&1; then ok "$what"; else ko "$what" "$tmp/check.log"; fi
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# Closes every descriptor above 2, so valgrind only sees what the program opens.
+closefds() {
+    local fd
+    for fd in $(ls /proc/$BASHPID/fd); do
+        [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done
+}
+
+# start_peer NAME COMMAND...: background peer; waits for its ready line,
+# then sets READY and PORT. Fails if it dies or stays silent for 10 s.
+start_peer() {
+    local name=$1 pid i
+    shift
+    ( closefds; exec "$@" ) >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    pid=$!
+    pids+=("$pid")
+    eval "pid_$name=$pid"
+    READY= PORT=
+    for i in $(seq 1 200); do
+        if [ "$(wc -l <"$tmp/$name.out")" -ge 1 ]; then
+            READY=$(head -n 1 "$tmp/$name.out")
+            PORT=${READY##*:}
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# stop_peer NAME: SIGTERM, expect a prompt exit with status 0.
+stop_peer() {
+    local name=$1 pid t0 rc
+    eval "pid=\$pid_$name"
+    t0=$(ms)
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ $(($(ms) - t0)) -lt 1000 ]; then
+        ok "peer $name : SIGTERM -> sortie 0 en $(($(ms) - t0)) ms"
+    else
+        ko "peer $name : SIGTERM -> status $rc en $(($(ms) - t0)) ms" "$tmp/$name.err"
+    fi
+}
+
+echo "== compilation (gcc et clang)"
+flags="-std=c11 -Wall -Wextra -Werror -pedantic -g -I $root/common"
+for cc in gcc clang; do
+    command -v $cc >/dev/null || { echo "     ($cc absent)"; continue; }
+    for prog in peer probe; do
+        check "$cc $prog.c" $cc $flags -o "$tmp/$prog.$cc" "$here/$prog.c" "$root"/common/*.c
+    done
+done
+peer=$tmp/peer.gcc
+probe=$tmp/probe.gcc
+[ -x "$peer" ] && [ -x "$probe" ] || { echo "compilation impossible"; exit 1; }
+
+echo "== usage"
+for args in "" "nope" "sink" "echo -p 70000" "echo -c 0" "echo extra"; do
+    # shellcheck disable=SC2086
+    "$peer" $args >/dev/null 2>&1
+    [ $? -eq 2 ] && ok "peer $args -> 2" || ko "peer $args -> 2"
+done
+for args in "" "nope 127.0.0.1 1" "echo 127.0.0.1" "echo -m x 127.0.0.1 1" \
+    "echo -t 0 127.0.0.1 1" "hold 127.0.0.1 0" "echo -f x -n 3 127.0.0.1 1"; do
+    # shellcheck disable=SC2086
+    "$probe" $args >/dev/null 2>&1
+    [ $? -eq 2 ] && ok "probe $args -> 2" || ko "probe $args -> 2"
+done
+
+echo "== gen"
+"$peer" gen -n 1048576 -s 1 >"$tmp/gen1M"
+"$peer" gen -n 8388608 -s 3 >"$tmp/gen8M"
+check "gen -n 1048576 : 1048576 octets" test "$(wc -c <"$tmp/gen1M")" -eq 1048576
+check "gen : les 256 valeurs d'octet (NUL compris)" \
+    test "$(od -An -v -tu1 "$tmp/gen1M" | tr -s ' ' '\n' | sed '/^$/d' | sort -un | wc -l)" -eq 256
+check "gen : préfixe indépendant de la longueur" \
+    cmp <("$peer" gen -n 1000 -s 9) <("$peer" gen -n 70000 -s 9 | head -c 1000)
+check "gen : graines différentes, flux différents" \
+    bash -c "! cmp -s <('$peer' gen -n 100 -s 1) <('$peer' gen -n 100 -s 2)"
+
+echo "== echo"
+start_peer echo "$peer" echo || ko "peer echo prêt" "$tmp/echo.err"
+check "ligne prête : '$READY'" grep -qx 'Serveur en écoute sur 127\.0\.0\.1:[0-9]*' "$tmp/echo.out"
+"$probe" echo 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
+check "probe echo 1 MiB : statut 0" test $? -eq 0
+check "probe echo 1 MiB : identique à gen" cmp "$tmp/r" "$tmp/gen1M"
+check "probe : 'local 127.0.0.1:N' sur stderr" grep -qx 'local 127\.0\.0\.1:[0-9]*' "$tmp/e"
+check "probe echo 8 MiB (pas d'interblocage)" \
+    bash -c "'$probe' echo -n 8388608 -s 3 127.0.0.1 $PORT 2>/dev/null | cmp - '$tmp/gen8M'"
+"$peer" gen -n 300001 -s 5 >"$tmp/payload"
+check "probe echo -f (binaire)" \
+    bash -c "'$probe' echo -f '$tmp/payload' 127.0.0.1 $PORT 2>/dev/null | cmp - '$tmp/payload'"
+check "probe echo -n 0" bash -c "test -z \"\$('$probe' echo -n 0 127.0.0.1 $PORT 2>/dev/null)\""
+t0=$(ms)
+check "probe echo -R 4096 -D 1 : 1 MiB identique" \
+    bash -c "'$probe' echo -R 4096 -D 1 127.0.0.1 $PORT 2>/dev/null | cmp - '$tmp/gen1M'"
+echo "     (lecteur lent : $(($(ms) - t0)) ms)"
+check "socat contre peer echo" \
+    bash -c "printf 'abc\0def' | socat -t 5 - TCP:127.0.0.1:$PORT | cmp - <(printf 'abc\0def')"
+check "probe session -w 0.3 : écho et attente" bash -c "
+    t0=\$(date +%s%N)
+    out=\$('$probe' session -m 'salut
+' -w 0.3 127.0.0.1 $PORT 2>/dev/null) || exit 1
+    [ \"\$out\" = salut ] && [ \$(( (\$(date +%s%N) - t0) / 1000000 )) -ge 300 ]"
+stop_peer echo
+
+echo "== respond"
+start_peer respond "$peer" respond -s 7 -n 100000 -c 1000 -d 1 || ko "peer respond prêt" "$tmp/respond.err"
+check "probe hold -m 'GET' reçoit exactement gen(7)[0..100000)" \
+    bash -c "'$probe' hold -m 'GET
+' 127.0.0.1 $PORT 2>/dev/null | cmp - <('$peer' gen -s 7 -n 100000)"
+check "socat : idem (deuxième connexion)" \
+    bash -c "printf 'x\n' | socat -t 5 - TCP:127.0.0.1:$PORT | cmp - <('$peer' gen -s 7 -n 100000)"
+check "réponse après EOF sans '\\n'" \
+    bash -c "printf 'x' | socat -t 5 - TCP:127.0.0.1:$PORT | cmp - <('$peer' gen -s 7 -n 100000)"
+stop_peer respond
+start_peer respond2 "$peer" respond -n 5000 -c 1000 -d 50 || ko "peer respond prêt" "$tmp/respond2.err"
+check "respond -c 1000 -d 50 : 5 morceaux espacés (>= 200 ms)" bash -c "
+    t0=\$(date +%s%N)
+    '$probe' hold -m 'a
+' 127.0.0.1 $PORT 2>/dev/null | cmp - <('$peer' gen -n 5000) || exit 1
+    [ \$(( (\$(date +%s%N) - t0) / 1000000 )) -ge 200 ]"
+stop_peer respond2
+
+echo "== sink"
+start_peer sink "$peer" sink -o "$tmp/sink.bin" || ko "peer sink prêt" "$tmp/sink.err"
+check "socat : réponse = nombre d'octets" \
+    bash -c "[ \"\$(socat -t 5 - TCP:127.0.0.1:$PORT <'$tmp/payload')\" = 300001 ]"
+check "sink : fichier identique à l'envoi" cmp "$tmp/sink.bin" "$tmp/payload"
+check "probe echo 1 MiB : réponse '1048576'" \
+    bash -c "[ \"\$('$probe' echo 127.0.0.1 $PORT 2>/dev/null)\" = 1048576 ]"
+check "sink : fichier tronqué et identique" cmp "$tmp/sink.bin" "$tmp/gen1M"
+"$probe" reset -n 100000 127.0.0.1 "$PORT" 2>/dev/null
+check "probe reset : statut 0" test $? -eq 0
+check "sink survit au RST et sert encore" \
+    bash -c "[ \"\$(printf 12345 | socat -t 5 - TCP:127.0.0.1:$PORT)\" = 5 ]"
+stop_peer sink
+
+echo "== probe reset (socat en serveur)"
+for try in 1 2 3 4 5; do
+    p=$((20000 + RANDOM % 40000))
+    socat -d -u -T 5 TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr OPEN:/dev/null 2>"$tmp/socat.err" &
+    spid=$!
+    sleep 0.3
+    kill -0 $spid 2>/dev/null && break # still alive: the port was free
+done
+"$probe" reset 127.0.0.1 $p 2>/dev/null
+wait $spid
+check "socat voit 'Connection reset by peer'" grep -q 'reset by peer' "$tmp/socat.err"
+
+echo "== silent / partial"
+start_peer silent "$peer" silent || ko "peer silent prêt" "$tmp/silent.err"
+"$probe" hold -t 0.5 -m 'allo
+' 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
+check "probe hold -t 0.5 contre silent : statut 3" test $? -eq 3
+check "silent : rien reçu" test ! -s "$tmp/r"
+"$probe" hold -t 0.3 127.0.0.1 "$PORT" >/dev/null 2>&1
+check "silent : connexion suivante acceptée (toujours 3)" test $? -eq 3
+exec 3<>/dev/tcp/127.0.0.1/"$PORT"
+sleep 0.3
+echo "     (un client /dev/tcp reste connecté pendant l'arrêt)"
+stop_peer silent
+exec 3>&-
+start_peer partial "$peer" partial -m 'BONJOUR' || ko "peer partial prêt" "$tmp/partial.err"
+"$probe" hold -t 0.5 127.0.0.1 "$PORT" >"$tmp/r" 2>/dev/null
+check "partial : statut 3" test $? -eq 3
+check "partial : reçu 'BONJOUR'" test "$(cat "$tmp/r")" = BONJOUR
+stop_peer partial
+
+echo "== reset"
+start_peer reset "$peer" reset -m 'adieu' || ko "peer reset prêt" "$tmp/reset.err"
+"$probe" hold 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
+check "probe hold contre reset : statut 0" test $? -eq 0
+check "reset : 'connexion réinitialisée'" grep -q 'probe: connexion réinitialisée' "$tmp/e"
+check "reset : reçu 'adieu'" test "$(cat "$tmp/r")" = adieu
+"$probe" echo 127.0.0.1 "$PORT" >/dev/null 2>"$tmp/e"
+check "probe echo contre reset : statut 1 (ECONNRESET)" test $? -eq 1
+check "probe echo : message réinitialisée" grep -q 'réinitialisée' "$tmp/e"
+stop_peer reset
+
+echo "== blackhole"
+start_peer blackhole "$peer" blackhole || ko "peer blackhole prêt" "$tmp/blackhole.err"
+t0=$(ms)
+"$probe" echo -t 0.5 127.0.0.1 "$PORT" >/dev/null 2>"$tmp/e"
+rc=$?
+dt=$(($(ms) - t0))
+check "probe echo -t 0.5 : statut 1" test $rc -eq 1
+check "blackhole : 'délai dépassé' en $dt ms (< 1000)" \
+    bash -c "grep -q 'délai dépassé' '$tmp/e' && [ $dt -lt 1000 ] && [ $dt -ge 450 ]"
+stop_peer blackhole
+
+echo "== closed"
+start_peer closed "$peer" closed || ko "peer closed prêt" "$tmp/closed.err"
+check "ligne prête : '$READY'" grep -qx 'Port fermé sur 127\.0\.0\.1:[0-9]*' "$tmp/closed.out"
+t0=$(ms)
+"$probe" echo 127.0.0.1 "$PORT" >/dev/null 2>"$tmp/e"
+rc=$?
+dt=$(($(ms) - t0))
+check "probe echo : statut 1 'refusée' en $dt ms" \
+    bash -c "[ $rc -eq 1 ] && grep -q 'refusée' '$tmp/e' && [ $dt -lt 200 ]"
+check "bash /dev/tcp : refusé" bash -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT' 2>&1 | grep -q refused"
+stop_peer closed
+
+echo "== IPv6 (si ::1 est disponible)"
+if start_peer v6 "$peer" echo -b ::1; then
+    check "ligne prête : '$READY'" grep -qx 'Serveur en écoute sur \[::1\]:[0-9]*' "$tmp/v6.out"
+    check "probe echo ::1" bash -c "'$probe' echo -n 10000 ::1 $PORT 2>/dev/null | cmp - <('$peer' gen -n 10000)"
+    stop_peer v6
+else
+    echo "     (pas de ::1, ignoré)"
+fi
+
+echo "== valgrind"
+vgcheck() { # vgcheck NAME LOG STATUS
+    if [ "$3" -ne 99 ] && grep -q 'FILE DESCRIPTORS: 3 open (3 std)' "$2" &&
+        ! grep -q 'Open file descriptor [3-9]\|Open .* descriptor [1-9][0-9]' "$2"; then
+        ok "valgrind $1 : propre, 3 fd ouverts (std)"
+    else
+        ko "valgrind $1 : status $3" "$2"
+    fi
+}
+vg="valgrind --leak-check=full --track-fds=yes --error-exitcode=99"
+start_peer vgecho $vg "$peer" echo || ko "peer echo (valgrind) prêt" "$tmp/vgecho.err"
+( closefds; exec $vg "$probe" echo 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe.log"
+rc=$?
+check "probe echo sous valgrind : 1 MiB identique" cmp "$tmp/r" "$tmp/gen1M"
+vgcheck "probe echo" "$tmp/vgprobe.log" $rc
+( closefds; exec $vg "$probe" echo -R 4096 -D 1 -n 200000 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe2.log"
+vgcheck "probe echo -R -D" "$tmp/vgprobe2.log" $?
+( closefds; exec $vg "$probe" session -w 0.1 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe3.log"
+vgcheck "probe session" "$tmp/vgprobe3.log" $?
+( closefds; exec $vg "$probe" reset 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe4.log"
+vgcheck "probe reset" "$tmp/vgprobe4.log" $?
+kill -TERM "$pid_vgecho"
+wait "$pid_vgecho"
+vgcheck "peer echo" "$tmp/vgecho.err" $?
+for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x"; do
+    name=vg${mode%% *}
+    # shellcheck disable=SC2086
+    start_peer "$name" $vg "$peer" $mode || ko "peer $mode (valgrind) prêt" "$tmp/$name.err"
+    ( closefds; exec $vg "$probe" hold -t 1 -m 'x
+' 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/$name.plog"
+    prc=$?
+    eval "kill -TERM \$pid_$name; wait \$pid_$name"
+    vgcheck "peer $mode" "$tmp/$name.err" $?
+    vgcheck "probe hold contre $mode (status $prc)" "$tmp/$name.plog" $([ $prc -eq 99 ] && echo 99 || echo 0)
+done
+
+echo
+if [ "$fails" -eq 0 ]; then
+    echo "RÉSULTAT : $checks vérifications, toutes réussies"
+    exit 0
+fi
+echo "RÉSULTAT : $fails échec(s) sur $checks vérifications"
+exit 1

@@ -1,0 +1,310 @@
+# helpers.bash — outils communs des tests bats : lancer, borner, arrêter, comparer.
+#
+# Every student process runs under `timeout -k` (its own process group, which
+# timeout creates), with descriptors above 2 closed (an inherited fd 3 makes
+# bats wait forever), its group recorded so that teardown and an interrupted
+# grade can kill it. Assertions print in French what was expected and what
+# happened; the rubric adds the hint.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${PROG_DIR:?PROG_DIR: dossier des programmes à tester}"
+: "${FAKE_DIR:?FAKE_DIR: dossier des faux pairs du correcteur}"
+: "${SEED:=1}"
+: "${TIMEOUT_SCALE:=1}"
+VALGRIND_SCALE=10
+
+# Seconds scaled by TIMEOUT_SCALE (decimals kept).
+scaled() {
+    awk -v t="$1" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%g", t * s }'
+}
+
+setup() {
+    T=$BATS_TEST_TMPDIR
+    STARTED=()
+    VG=()
+    if declare -F lab_setup >/dev/null; then lab_setup; fi
+}
+
+teardown() {
+    local g
+    for g in "${STARTED[@]}"; do
+        kill -KILL -- "-$g" 2>/dev/null || true
+    done
+    for g in "${STARTED[@]}"; do
+        wait "$g" 2>/dev/null || true
+    done
+}
+
+# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid).
+_exec_clean() {
+    local fd
+    for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        ((fd > 2)) && eval "exec $fd>&-"
+    done
+    exec "$@"
+}
+
+_record_group() {
+    STARTED+=("$1")
+    [ -n "${GRADER_PGIDS:-}" ] && echo "$1" >>"$GRADER_PGIDS"
+    return 0
+}
+
+# Prints a file (or stdin) for a message: at most 400 bytes, control bytes shown.
+show() {
+    local f=${1:--}
+    if [ "$f" != - ] && [ ! -s "$f" ]; then
+        echo "(rien)"
+        return
+    fi
+    head -c 400 "$f" | LC_ALL=C tr '\000-\010\013-\037\177' '?'
+    [ "$f" != - ] && [ "$(wc -c <"$f")" -gt 400 ] && echo "… ($(wc -c <"$f") octets au total)"
+    return 0
+}
+
+# fail_fr WHAT EXPECTED ACTUAL — a French failure message, then fail.
+fail_fr() {
+    {
+        echo "$1"
+        echo "  attendu : $2"
+        echo "  obtenu  : $3"
+    } >&2
+    return 1
+}
+
+# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab,
+# bounded, stdin from INPUT (default /dev/null). Sets status, output
+# (stdout), stderr_text, elapsed_ms; the raw bytes stay in $T/out and $T/err.
+run_prog() {
+    local input=/dev/null limit=20 start
+    while :; do
+        case $1 in
+        -i) input=$2; shift 2 ;;
+        -l) limit=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
+    local prog=$1
+    shift
+    [ -x "$PROG_DIR/$prog" ] || fail_fr "programme introuvable" "$PROG_DIR/$prog compilé" "absent"
+    start=$(date +%s%N)
+    status=0
+    (_exec_clean timeout -k 2 "$(scaled "$limit")" "${VG[@]}" "$PROG_DIR/$prog" "$@") \
+        <"$input" >"$T/out" 2>"$T/err" || status=$?
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    output=$(tr -d '\0' <"$T/out")
+    stderr_text=$(tr -d '\0' <"$T/err")
+    LAST_CMD="$prog $*"
+    return 0
+}
+
+# start_bg LOGNAME CMD… — starts a command in the background, bounded to
+# 120 s (scaled), stdout/stderr to $T/LOGNAME.out/.err. Sets BG_PID (also
+# its process group).
+start_bg() {
+    local log=$1
+    shift
+    (_exec_clean timeout -k 2 "$(scaled 120)" "$@") \
+        </dev/null >"$T/$log.out" 2>"$T/$log.err" &
+    BG_PID=$!
+    _record_group "$BG_PID"
+}
+
+# wait_line FILE REGEX SECONDS — polls FILE until a line matches.
+wait_line() {
+    local file=$1 re=$2 deadline
+    deadline=$(($(date +%s%N) + $(awk -v t="$(scaled "$3")" 'BEGIN { printf "%d", t * 1e9 }')))
+    while (($(date +%s%N) < deadline)); do
+        grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+# Is a TCP socket listening on PORT (any loopback address)? Reads the
+# kernel's table instead of connecting, so the server sees no extra client.
+port_listening() {
+    local hex
+    hex=$(printf ':%04X$' "$1")
+    awk -v p="$hex" '$2 ~ p && $4 == "0A" { found = 1 } END { exit !found }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+# start_server NAME PROG_OR_PATH ARGS… — starts a server, waits for its
+# "… sur HOST:PORT" line (5 s, scaled) and for the port to listen. Sets
+# SERVER_PID, SERVER_HOST, SERVER_PORT, SERVER_LOG (its stdout), SERVER_ERR.
+start_server() {
+    local name=$1 prog=$2 line
+    shift 2
+    [ "${prog#/}" = "$prog" ] && prog=$PROG_DIR/$prog
+    start_bg "$name" "${VG[@]}" "$prog" "$@"
+    SERVER_PID=$BG_PID
+    SERVER_LOG=$T/$name.out
+    SERVER_ERR=$T/$name.err
+    local ready_s=5
+    ((${#VG[@]})) && ready_s=$((ready_s * VALGRIND_SCALE))
+    if ! wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' "$ready_s"; then
+        fail_fr "le serveur ${prog##*/} ne signale pas qu'il est prêt" \
+            "une ligne « Serveur en écoute sur HÔTE:PORT » sur la sortie standard (avec fflush)" \
+            "$(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
+        return 1
+    fi
+    line=$(grep -Em1 ' sur [^ ]+:[0-9]+$' "$SERVER_LOG")
+    line=${line##* sur }
+    SERVER_PORT=${line##*:}
+    SERVER_HOST=${line%:*}
+    SERVER_HOST=${SERVER_HOST#[}
+    SERVER_HOST=${SERVER_HOST%]}
+    # Fakes in "closed" mode reserve a port without listening.
+    if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
+    local i
+    for ((i = 0; i < 250; i++)); do
+        port_listening "$SERVER_PORT" && return 0
+        sleep 0.02
+    done
+    fail_fr "le serveur annonce le port $SERVER_PORT mais n'y écoute pas" \
+        "listen() appelé avant d'afficher la ligne" "aucune socket en écoute sur ce port"
+}
+
+# start_fake MODE ARGS… — one of the grader's own fake peers (never the
+# student's code). Sets FAKE_PORT and FAKE_HOST besides SERVER_*.
+start_fake() {
+    local saved=("${VG[@]}")
+    VG=()
+    start_server "fake_$1" "$FAKE_DIR/peer" "$@"
+    local rc=$?
+    VG=("${saved[@]}")
+    FAKE_PORT=$SERVER_PORT FAKE_HOST=$SERVER_HOST FAKE_PID=$SERVER_PID
+    return $rc
+}
+
+# stop_server PID [SECONDS] — SIGTERM, then waits (bounded) for the exit;
+# sets server_status (124/137-ish when it had to be killed).
+stop_server() {
+    local pid=$1 secs=${2:-5} i n
+    ((${#VG[@]})) && secs=$((secs * VALGRIND_SCALE))
+    kill -TERM "$pid" 2>/dev/null
+    n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
+    for ((i = 0; i < n; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL -- "-$pid" 2>/dev/null
+        server_status=137
+        wait "$pid" 2>/dev/null
+        return 0
+    fi
+    server_status=0
+    wait "$pid" || server_status=$?
+    return 0
+}
+
+# probe MODE ARGS… — the grader's test client, bounded; sets status, output
+# files $T/probe.out/.err and probe_local (its local HOST:PORT).
+probe() {
+    status=0
+    (_exec_clean timeout -k 2 "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+        </dev/null >"$T/probe.out" 2>"$T/probe.err" || status=$?
+    probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
+    return 0
+}
+
+# --- French assertions -------------------------------------------------
+
+expect_status() {
+    local want=$1 what=${2:-"le code de sortie de « ${LAST_CMD:-?} »"}
+    [ "$status" = "$want" ] && return 0
+    local got=$status
+    ((status == 124 || status == 137)) && got="$status (tué par le correcteur après le délai : le programme ne s'est pas terminé)"
+    fail_fr "$what" "$want" "$got — sortie d'erreur : $(show "$T/err")"
+}
+
+expect_stdout_eq() {
+    [ "$output" = "$1" ] && return 0
+    fail_fr "la sortie standard de « $LAST_CMD »" "$(show - <<<"$1")" "$(show "$T/out")"
+}
+
+expect_stdout_contains() {
+    case $output in *"$1"*) return 0 ;; esac
+    fail_fr "la sortie standard de « $LAST_CMD »" "contient « $1 »" "$(show "$T/out")"
+}
+
+expect_stderr_matches() {
+    grep -Eqi -- "$1" "$T/err" && return 0
+    fail_fr "le message d'erreur de « $LAST_CMD »" "${2:-un message qui correspond à /$1/}" "$(show "$T/err")"
+}
+
+expect_stderr_empty() {
+    [ ! -s "$T/err" ] && return 0
+    fail_fr "la sortie d'erreur de « $LAST_CMD »" "vide" "$(show "$T/err")"
+}
+
+# expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files.
+expect_same_bytes() {
+    cmp -s "$1" "$2" && return 0
+    local diff
+    diff=$(cmp "$1" "$2" 2>&1 | head -n 1)
+    fail_fr "$3" "$(wc -c <"$1") octets identiques à ceux envoyés" \
+        "$(wc -c <"$2") octets — ${diff:-différents}"
+}
+
+# expect_elapsed MIN_MS MAX_MS WHAT — MAX is scaled by TIMEOUT_SCALE.
+expect_elapsed() {
+    local max
+    max=$(awk -v t="$2" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", t * s }')
+    ((elapsed_ms >= $1 && elapsed_ms <= max)) && return 0
+    fail_fr "$3" "entre $1 et $max ms" "$elapsed_ms ms"
+}
+
+# expect_log LOGFILE REGEX WHAT — waits up to 3 s (scaled) for a log line.
+expect_log() {
+    wait_line "$1" "$2" 3 && return 0
+    fail_fr "$3" "une ligne qui correspond à /$2/" "$(show "$1")"
+}
+
+# --- Memory checks -----------------------------------------------------
+
+# Arms valgrind for the next run_prog/start_server of the test (or skips
+# when valgrind cannot run: that is "not run", never "failed").
+use_valgrind() {
+    [ "${NOVALGRIND:-0}" = 1 ] && skip "tests mémoire désactivés par NOVALGRIND=1"
+    command -v valgrind >/dev/null || skip "valgrind absent (sudo apt-get install valgrind)"
+    VG=(valgrind --leak-check=full --show-leak-kinds=definite,indirect
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+        --track-fds=yes --log-file="$T/valgrind.%p.log")
+    TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
+}
+
+# expect_memcheck_clean — every valgrind log of the test: no error, no
+# definite or indirect leak, no descriptor left open at exit but the 3
+# standard ones (valgrind 3.19 lists its own log file as an inherited fd 3:
+# that one entry is not the program's).
+expect_memcheck_clean() {
+    local log bad=0 msg= open
+    compgen -G "$T/valgrind.*.log" >/dev/null ||
+        fail_fr "le test mémoire" "un rapport de valgrind" "aucun (le programme a-t-il démarré ?)"
+    for log in "$T"/valgrind.*.log; do
+        if ! grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+            bad=1
+            msg+=$(grep -E 'Invalid|uninitialised|definitely lost|indirectly lost|ERROR SUMMARY' "$log" |
+                head -n 8 | sed 's/^==[0-9]*== //')$'\n'
+        fi
+        grep -q 'FILE DESCRIPTORS:' "$log" || {
+            bad=1
+            msg+="pas de bilan des descripteurs (le programme a-t-il été tué ?)"$'\n'
+        }
+        open=$(grep -E '^==[0-9]+== Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+' "$log" |
+            grep -Ev 'Open file descriptor [0-9]+: .*/valgrind\.[0-9]+\.log$' | sed 's/^==[0-9]*== //')
+        if [ -n "$open" ]; then
+            bad=1
+            msg+="descripteurs encore ouverts à la sortie :"$'\n'$(head -n 6 <<<"$open")$'\n'
+        fi
+    done
+    ((bad == 0)) && return 0
+    fail_fr "valgrind (erreurs mémoire, fuites, descripteurs ouverts à la sortie)" \
+        "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "$msg"
+}
