@@ -22,7 +22,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade test clean deps skeletons prog
+.PHONY: all help $(LAB_TARGETS) grade test clean deps skeletons prog dist
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -34,6 +34,7 @@ help:
 	@echo "  make grade        note tous les labs de labs/ : tableau des scores + $(BUILD)/grade/results.json (Gradescope)"
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
+	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
 	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
 	@echo "  make clean        supprime $(BUILD)/"
 	@echo "Variables :"
@@ -72,6 +73,16 @@ test: deps
 
 skeletons:
 	bash grader/gen_skeletons.sh solutions labs
+
+# The students' archive: no solutions/, and no mutants (their context lines
+# are solution code).
+DIST_FILES := Makefile README.md .gitignore common labs grader
+dist:
+	@rm -rf $(BUILD)/dist && mkdir -p $(BUILD)/dist/tp-reseau
+	@tar -cf - --exclude=grader/mutants $(DIST_FILES) | tar -xf - -C $(BUILD)/dist/tp-reseau
+	@tar -czf $(BUILD)/dist/tp-reseau.tar.gz -C $(BUILD)/dist tp-reseau
+	@rm -rf $(BUILD)/dist/tp-reseau
+	@echo "Archive étudiante : $(BUILD)/dist/tp-reseau.tar.gz"
 
 deps:
 	@bash grader/deps.sh

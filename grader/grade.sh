@@ -118,8 +118,9 @@ grade_lab() {
     if [ -z "$labdir" ]; then
         failure="dossier ${num}_* absent de $LABROOT"
     elif ! compile_lab "$labdir" "$RUN_DIR/bin/$num" "$RUN_DIR/$num.cc.log"; then
-        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(head -c 4000 "$RUN_DIR/$num.cc.log")
+        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(grep -v '^make: \*\*\*' "$RUN_DIR/$num.cc.log" | head -c 4000)
     fi
+    [ -n "$failure" ] && say "$(printf '%s\n' "$failure" | sed "s/^/  ${RED}│${OFF} /")"
 
     if [ -z "$failure" ]; then
         local scale=${TIMEOUT_SCALE:-1} limit
@@ -134,11 +135,17 @@ grade_lab() {
     fi
     awk -v filter="${T:-}" -f "$ROOT/grader/lib/score.awk" "$rubric" "$tap" >"$records"
 
-    local pts=0 max=0 mem="—" line st earned tmax tname hint detail out=
+    local pts=0 max=0 mem="—" line st earned tmax tname hint detail out= pending_hint=
+    # The hint closes a failed test's report, after what went wrong.
+    flush_hint() {
+        [ -n "$pending_hint" ] && say "      ${YELLOW}indice :${OFF} $pending_hint"
+        pending_hint=
+    }
     while IFS= read -r line; do
         case $line in
         U$'\t'*) say "  ${YELLOW}? test absent du barème : ${line#U	}${OFF}" ;;
         R$'\t'*)
+            flush_hint
             [ -n "${tname:-}" ] && JSON_TESTS+=("$(json_test)")
             IFS=$'\t' read -r _ st earned tmax tname hint detail <<<"$line"
             out=
@@ -152,22 +159,30 @@ grade_lab() {
             pass) say "  ${GREEN}✓${OFF} [$(printf '%2d/%2d' "$earned" "$tmax")] $tname" ;;
             skip) say "  ${YELLOW}–${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname ${DIM}(non exécuté : $detail)${OFF}"
                   out="non exécuté : $detail" ;;
-            *) say "  ${RED}✗${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname"
-               [ "$st" = missing ] && [ -z "$failure" ] &&
-                   out="aucun résultat : le correcteur a été arrêté (délai global dépassé ?)"
-               [ -n "$out" ] && say "$(printf '%s\n' "$out" | sed 's/^/      /')"
-               [ -n "$hint" ] && say "      ${YELLOW}indice :${OFF} $hint" ;;
+            *) if [ -n "$failure" ]; then
+                   say "  ${RED}✗${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname ${DIM}(non compilé)${OFF}"
+                   continue
+               fi
+               say "  ${RED}✗${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname"
+               [ "$st" = missing ] &&
+                   out="aucun résultat : le correcteur a été arrêté (délai global dépassé ?)" &&
+                   say "      $out"
+               pending_hint=$hint ;;
             esac
             [ "$st" = fail ] && [ -n "$hint" ] && out=${out:+$out$'\n'}"indice : $hint"
             ;;
         D$'\t'*)
             local d=${line#D	}
+            # Our assertions explain themselves in French; bats' own line
+            # naming them would only repeat it.
+            case $d in "échec de : expect_"* | "échec de : fail_fr"*) continue ;; esac
             [ -z "$failure" ] && [ "$st" = fail ] && {
                 say "      $d"
                 out=${out:+$out$'\n'}$d
             } ;;
         esac
     done <"$records"
+    flush_hint
     [ -n "${tname:-}" ] && JSON_TESTS+=("$(json_test)")
     tname=
 

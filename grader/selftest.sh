@@ -243,5 +243,17 @@ interrupt_ok() {
 }
 check "une notation interrompue (Ctrl-C) ne laisse aucun processus derrière elle" interrupt_ok
 
+# The students' archive holds no solution and still grades its skeletons.
+dist_ok() {
+    make -s BUILD="$WORK/distb" dist >/dev/null || return 1
+    mkdir -p "$WORK/dist" && tar -xzf "$WORK/distb/dist/tp-reseau.tar.gz" -C "$WORK/dist" || return 1
+    local d=$WORK/dist/tp-reseau
+    [ ! -e "$d/solutions" ] && [ ! -e "$d/grader/mutants" ] || { echo "solutions ou mutants dans l'archive"; return 1; }
+    if grep -rl --include='*.c' --include='*.h' 'BEGIN SOLUTION' "$d"; then echo "code de solution dans l'archive"; return 1; fi
+    (cd "$d" && make -s lab02 NOVALGRIND=1 T='annonce') >"$WORK/dist.log" 2>&1
+    grep -q "Lab 02 — echo_server : 5/5" "$WORK/dist.log" || { cat "$WORK/dist.log"; return 1; }
+}
+check "make dist : archive étudiante sans solutions, notable telle quelle" dist_ok
+
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 ((FAILED == 0))

@@ -98,6 +98,8 @@ run_prog() {
     output=$(tr -d '\0' <"$T/out")
     stderr_text=$(tr -d '\0' <"$T/err")
     LAST_CMD="$prog $*"
+    LAST_CMD=${LAST_CMD//$'\r'/\\r}
+    LAST_CMD=${LAST_CMD//$'\n'/\\n}
     return 0
 }
 
