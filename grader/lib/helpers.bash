@@ -146,9 +146,7 @@ start_server() {
     SERVER_PID=$BG_PID
     SERVER_LOG=$T/$name.out
     SERVER_ERR=$T/$name.err
-    local ready_s=5
-    ((${#VG[@]})) && ready_s=$((ready_s * VALGRIND_SCALE))
-    if ! wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' "$ready_s"; then
+    if ! wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' 5; then
         fail_fr "le serveur ${prog##*/} ne signale pas qu'il est prêt" \
             "une ligne « Serveur en écoute sur HÔTE:PORT » sur la sortie standard (avec fflush)" \
             "$(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
@@ -187,7 +185,6 @@ start_fake() {
 # sets server_status (124/137-ish when it had to be killed).
 stop_server() {
     local pid=$1 secs=${2:-5} i n
-    ((${#VG[@]})) && secs=$((secs * VALGRIND_SCALE))
     kill -TERM "$pid" 2>/dev/null
     n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < n; i++)); do

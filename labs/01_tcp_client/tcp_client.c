@@ -86,6 +86,7 @@ int main(int argc, char **argv)
     int opt, timeout_ms = 10000, read_all = 0, fd, rc = 0;
     const char *host, *port, *message = NULL;
 
+    opterr = 0;
     while ((opt = getopt(argc, argv, "t:ah")) != -1) {
         switch (opt) {
         case 't':
@@ -102,7 +103,9 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        default:
+        default: /* getopt's own message would be in English */
+            fprintf(stderr, PROG ": option inconnue ou sans valeur : -%c\n",
+                    optopt);
             usage(stderr);
             return 2;
         }

@@ -65,6 +65,7 @@ int main(int argc, char **argv)
     int opt, lfd, cfd, idle_ms = 60000;
     char addr[ADDR_STR_LEN];
 
+    opterr = 0;
     while ((opt = getopt(argc, argv, "b:p:t:h")) != -1) {
         switch (opt) {
         case 'b':
@@ -89,7 +90,9 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        default:
+        default: /* getopt's own message would be in English */
+            fprintf(stderr, PROG ": option inconnue ou sans valeur : -%c\n",
+                    optopt);
             usage(stderr);
             return 2;
         }
