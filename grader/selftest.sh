@@ -74,7 +74,15 @@ else
 fi
 
 section "Faux pairs du correcteur"
-check "faux pairs : autovérification (grader/fakes/test_fakes.sh)" bash grader/fakes/test_fakes.sh
+bash grader/fakes/test_fakes.sh >"$WORK/fakes.log" 2>&1
+fakes_rc=$?
+while IFS= read -r line; do
+    case $line in
+    "ok   "*) pass "faux pairs : ${line#ok   }" ;;
+    "FAIL "*) fail "faux pairs : ${line#FAIL }" ;;
+    esac
+done <"$WORK/fakes.log"
+[ "$fakes_rc" = 0 ] || fail "faux pairs : grader/fakes/test_fakes.sh a échoué (code $fakes_rc)" "$WORK/fakes.log"
 
 section "Barèmes"
 rubric_ok() {

@@ -2,7 +2,6 @@
 #ifndef FAKE_H
 #define FAKE_H
 
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -32,39 +31,6 @@ static inline void gen_bytes(uint64_t *state, unsigned char *buf, size_t n)
 static inline int sleep_ms(int ms)
 {
     return wait_fd(-1, 0, ms) < 0 ? -1 : 0;
-}
-
-#define FAKE_MAX_FD 1024
-
-/* stop_setup(), remembering which descriptors it opened (its self-pipe) so
- * they can be closed before exit: common leaves them to the kernel, which
- * valgrind --track-fds reports as open. Single-threaded callers only. */
-static inline int stop_setup_tracked(int fds[2])
-{
-    unsigned char before[FAKE_MAX_FD / 8] = {0};
-    int fd, k = 0;
-
-    fds[0] = fds[1] = -1;
-    for (fd = 0; fd < FAKE_MAX_FD; fd++)
-        if (fcntl(fd, F_GETFD) >= 0)
-            before[fd / 8] |= (unsigned char)(1u << (fd % 8));
-    if (stop_setup() < 0)
-        return -1;
-    for (fd = 0; fd < FAKE_MAX_FD && k < 2; fd++)
-        if (!(before[fd / 8] & (1u << (fd % 8))) && fcntl(fd, F_GETFD) >= 0)
-            fds[k++] = fd;
-    return 0;
-}
-
-/* Last thing before exit: a signal after this only makes the handler's
- * write() fail with EBADF. */
-static inline void stop_close_tracked(int fds[2])
-{
-    if (fds[0] >= 0)
-        close(fds[0]);
-    if (fds[1] >= 0)
-        close(fds[1]);
-    fds[0] = fds[1] = -1;
 }
 
 #endif

@@ -41,7 +41,11 @@ struct opts {
     const char *out;
 };
 
+/* A handler returns 0 (close the connection), HOLD (keep it open, unused,
+ * until the stop) or -1 (fatal). */
 typedef int (*handler)(int cfd, const struct opts *o);
+#define HOLD 1
+#define HELD_MAX 64
 
 static unsigned char buf[BUF_SIZE];
 
@@ -141,13 +145,16 @@ static int serve_sink(int cfd, const struct opts *o)
     return 0;
 }
 
+/* Returns HOLD: a client's FIN may be a mere half-close (tcp_client -a),
+ * and a silent server must not answer it by closing. The connection stays
+ * open, unanswered, until the stop. */
 static int serve_silent(int cfd, const struct opts *o)
 {
     (void)o;
     /* No timeout by design: only the client or a stop ends this. */
     while (recv_timeout(cfd, buf, sizeof buf, -1) > 0)
         ;
-    return 0;
+    return HOLD;
 }
 
 static int serve_partial(int cfd, const struct opts *o)
@@ -170,14 +177,15 @@ static int serve_reset(int cfd, const struct opts *o)
 
 static int accept_loop(int lfd, const struct opts *o, handler h)
 {
-    int cfd, rc;
+    int cfd, rc = 0, held[HELD_MAX], nheld = 0, i;
 
     for (;;) {
         if (wait_fd(lfd, POLLIN, -1) < 0) {
-            if (errno == EINTR)
-                return 0; /* stop requested */
-            fprintf(stderr, "peer: poll : %s\n", strerror(errno));
-            return -1;
+            if (errno != EINTR) { /* EINTR: stop requested */
+                fprintf(stderr, "peer: poll : %s\n", strerror(errno));
+                rc = -1;
+            }
+            break;
         }
         cfd = accept(lfd, NULL, NULL);
         if (cfd < 0) {
@@ -185,16 +193,22 @@ static int accept_loop(int lfd, const struct opts *o, handler h)
                 errno == ECONNABORTED || errno == EPROTO)
                 continue;
             fprintf(stderr, "peer: accept : %s\n", net_strerror(errno));
-            return -1;
+            rc = -1;
+            break;
         }
         fcntl(cfd, F_SETFD, FD_CLOEXEC);
         rc = h(cfd, o);
-        close(cfd);
-        if (rc < 0)
-            return -1;
-        if (stop_requested())
-            return 0;
+        if (rc == HOLD && nheld < HELD_MAX)
+            held[nheld++] = cfd;
+        else
+            close(cfd);
+        if (rc < 0 || stop_requested())
+            break;
+        rc = 0;
     }
+    for (i = 0; i < nheld; i++)
+        close(held[i]);
+    return rc < 0 ? -1 : 0;
 }
 
 static int print_ready(const char *what, int fd)
@@ -373,7 +387,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
         case 'p':
             if ((port = parse_port(optarg, 1)) < 0)
                 usage("port invalide");
-            snprintf(o->port, sizeof o->port, "%d", port);
+            snprintf(o->port, sizeof o->port, "%u", (unsigned)port & 0xffffu);
             break;
         case 's':
             if (parse_long(optarg, 0, LONG_MAX, &v) < 0)
@@ -422,7 +436,7 @@ int main(int argc, char **argv)
         {"partial", serve_partial}, {"reset", serve_reset},
     };
     struct opts o;
-    int stop_fds[2], rc = -2;
+    int rc = -2;
     size_t i;
 
     parse_args(argc, argv, &o);
@@ -434,7 +448,7 @@ int main(int argc, char **argv)
     if (i == sizeof servers / sizeof servers[0] &&
         strcmp(o.mode, "blackhole") != 0 && strcmp(o.mode, "closed") != 0)
         usage("mode inconnu");
-    if (stop_setup_tracked(stop_fds) < 0) {
+    if (stop_setup() < 0) {
         fprintf(stderr, "peer: signaux : %s\n", strerror(errno));
         return 1;
     }
@@ -444,6 +458,5 @@ int main(int argc, char **argv)
         rc = run_blackhole(&o);
     else
         rc = run_closed(&o);
-    stop_close_tracked(stop_fds);
     return rc < 0 ? 1 : 0;
 }

@@ -433,21 +433,18 @@ int main(int argc, char **argv)
     char addr[ADDR_STR_LEN];
     struct opts o;
     size_t m = parse_args(argc, argv, &o);
-    int stop_fds[2], fd, rc;
+    int fd, rc;
 
-    if (stop_setup_tracked(stop_fds) < 0) {
+    if (stop_setup() < 0) {
         fprintf(stderr, "probe: signaux : %s\n", strerror(errno));
         return 1;
     }
     fd = open_conn(&o);
-    if (fd < 0) {
-        stop_close_tracked(stop_fds);
+    if (fd < 0)
         return 1;
-    }
     fprintf(stderr, "local %s\n", sock_local_str(fd, addr, sizeof addr));
     fflush(stderr);
     rc = modes[m].run(fd, &o);
     close(fd);
-    stop_close_tracked(stop_fds);
     return rc;
 }

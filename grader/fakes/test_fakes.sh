@@ -9,6 +9,7 @@ pids=()
 fails=0
 checks=0
 
+# shellcheck disable=SC2317  # reached through the trap
 cleanup() {
     local p
     for p in "${pids[@]}"; do
@@ -33,12 +34,21 @@ check() {
     shift
     if "$@" >"$tmp/check.log" 2>&1; then ok "$what"; else ko "$what" "$tmp/check.log"; fi
 }
+# forget PID: reaped, so the EXIT trap must not signal it (its id may be reused).
+forget() {
+    local p keep=()
+    for p in "${pids[@]}"; do
+        [ "$p" != "$1" ] && keep+=("$p")
+    done
+    pids=("${keep[@]}")
+}
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # Closes every descriptor above 2, so valgrind only sees what the program opens.
 closefds() {
-    local fd
-    for fd in $(ls /proc/$BASHPID/fd); do
+    local f fd
+    for f in "/proc/$BASHPID/fd"/*; do
+        fd=${f##*/}
         [ "$fd" -gt 2 ] && eval "exec $fd>&-"
     done
 }
@@ -46,14 +56,14 @@ closefds() {
 # start_peer NAME COMMAND...: background peer; waits for its ready line,
 # then sets READY and PORT. Fails if it dies or stays silent for 10 s.
 start_peer() {
-    local name=$1 pid i
+    local name=$1 pid
     shift
     ( closefds; exec "$@" ) >"$tmp/$name.out" 2>"$tmp/$name.err" &
     pid=$!
     pids+=("$pid")
     eval "pid_$name=$pid"
-    READY= PORT=
-    for i in $(seq 1 200); do
+    READY='' PORT=''
+    for _ in $(seq 1 200); do
         if [ "$(wc -l <"$tmp/$name.out")" -ge 1 ]; then
             READY=$(head -n 1 "$tmp/$name.out")
             PORT=${READY##*:}
@@ -73,6 +83,7 @@ stop_peer() {
     kill -TERM "$pid"
     wait "$pid"
     rc=$?
+    forget "$pid"
     if [ "$rc" -eq 0 ] && [ $(($(ms) - t0)) -lt 1000 ]; then
         ok "peer $name : SIGTERM -> sortie 0 en $(($(ms) - t0)) ms"
     else
@@ -81,28 +92,28 @@ stop_peer() {
 }
 
 echo "== compilation (gcc et clang)"
-flags="-std=c11 -Wall -Wextra -Werror -pedantic -g -I $root/common"
+flags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I "$root/common")
 for cc in gcc clang; do
     command -v $cc >/dev/null || { echo "     ($cc absent)"; continue; }
     for prog in peer probe; do
-        check "$cc $prog.c" $cc $flags -o "$tmp/$prog.$cc" "$here/$prog.c" "$root"/common/*.c
+        check "$cc $prog.c" "$cc" "${flags[@]}" -o "$tmp/$prog.$cc" "$here/$prog.c" "$root"/common/*.c
     done
 done
 peer=$tmp/peer.gcc
 probe=$tmp/probe.gcc
-[ -x "$peer" ] && [ -x "$probe" ] || { echo "compilation impossible"; exit 1; }
+if [ ! -x "$peer" ] || [ ! -x "$probe" ]; then echo "compilation impossible"; exit 1; fi
 
 echo "== usage"
 for args in "" "nope" "sink" "echo -p 70000" "echo -c 0" "echo extra"; do
     # shellcheck disable=SC2086
     "$peer" $args >/dev/null 2>&1
-    [ $? -eq 2 ] && ok "peer $args -> 2" || ko "peer $args -> 2"
+    if [ $? -eq 2 ]; then ok "peer $args -> 2"; else ko "peer $args -> 2"; fi
 done
 for args in "" "nope 127.0.0.1 1" "echo 127.0.0.1" "echo -m x 127.0.0.1 1" \
     "echo -t 0 127.0.0.1 1" "hold 127.0.0.1 0" "echo -f x -n 3 127.0.0.1 1"; do
     # shellcheck disable=SC2086
     "$probe" $args >/dev/null 2>&1
-    [ $? -eq 2 ] && ok "probe $args -> 2" || ko "probe $args -> 2"
+    if [ $? -eq 2 ]; then ok "probe $args -> 2"; else ko "probe $args -> 2"; fi
 done
 
 echo "== gen"
@@ -175,15 +186,19 @@ check "sink survit au RST et sert encore" \
 stop_peer sink
 
 echo "== probe reset (socat en serveur)"
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
     p=$((20000 + RANDOM % 40000))
     socat -d -u -T 5 TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr OPEN:/dev/null 2>"$tmp/socat.err" &
     spid=$!
+    pids+=("$spid")
     sleep 0.3
-    kill -0 $spid 2>/dev/null && break # still alive: the port was free
+    kill -0 "$spid" 2>/dev/null && break # still alive: the port was free
+    wait "$spid"
+    forget "$spid"
 done
-"$probe" reset 127.0.0.1 $p 2>/dev/null
-wait $spid
+"$probe" reset 127.0.0.1 "$p" 2>/dev/null
+wait "$spid"
+forget "$spid"
 check "socat voit 'Connection reset by peer'" grep -q 'reset by peer' "$tmp/socat.err"
 
 echo "== silent / partial"
@@ -257,31 +272,38 @@ vgcheck() { # vgcheck NAME LOG STATUS
         ko "valgrind $1 : status $3" "$2"
     fi
 }
-vg="valgrind --leak-check=full --track-fds=yes --error-exitcode=99"
-start_peer vgecho $vg "$peer" echo || ko "peer echo (valgrind) prêt" "$tmp/vgecho.err"
-( closefds; exec $vg "$probe" echo 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe.log"
+vg=(valgrind --leak-check=full --track-fds=yes --error-exitcode=99)
+pid_vgecho=""
+start_peer vgecho "${vg[@]}" "$peer" echo || ko "peer echo (valgrind) prêt" "$tmp/vgecho.err"
+( closefds; exec "${vg[@]}" "$probe" echo 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe.log"
 rc=$?
 check "probe echo sous valgrind : 1 MiB identique" cmp "$tmp/r" "$tmp/gen1M"
 vgcheck "probe echo" "$tmp/vgprobe.log" $rc
-( closefds; exec $vg "$probe" echo -R 4096 -D 1 -n 200000 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe2.log"
+( closefds; exec "${vg[@]}" "$probe" echo -R 4096 -D 1 -n 200000 127.0.0.1 "$PORT" ) >"$tmp/r" 2>"$tmp/vgprobe2.log"
 vgcheck "probe echo -R -D" "$tmp/vgprobe2.log" $?
-( closefds; exec $vg "$probe" session -w 0.1 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe3.log"
+( closefds; exec "${vg[@]}" "$probe" session -w 0.1 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe3.log"
 vgcheck "probe session" "$tmp/vgprobe3.log" $?
-( closefds; exec $vg "$probe" reset 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe4.log"
+( closefds; exec "${vg[@]}" "$probe" reset 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgprobe4.log"
 vgcheck "probe reset" "$tmp/vgprobe4.log" $?
 kill -TERM "$pid_vgecho"
 wait "$pid_vgecho"
-vgcheck "peer echo" "$tmp/vgecho.err" $?
+rc=$?
+forget "$pid_vgecho"
+vgcheck "peer echo" "$tmp/vgecho.err" $rc
 for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x"; do
     name=vg${mode%% *}
     # shellcheck disable=SC2086
-    start_peer "$name" $vg "$peer" $mode || ko "peer $mode (valgrind) prêt" "$tmp/$name.err"
-    ( closefds; exec $vg "$probe" hold -t 1 -m 'x
+    start_peer "$name" "${vg[@]}" "$peer" $mode || ko "peer $mode (valgrind) prêt" "$tmp/$name.err"
+    ( closefds; exec "${vg[@]}" "$probe" hold -t 1 -m 'x
 ' 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/$name.plog"
     prc=$?
-    eval "kill -TERM \$pid_$name; wait \$pid_$name"
-    vgcheck "peer $mode" "$tmp/$name.err" $?
-    vgcheck "probe hold contre $mode (status $prc)" "$tmp/$name.plog" $([ $prc -eq 99 ] && echo 99 || echo 0)
+    eval "pid=\$pid_$name"
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    forget "$pid"
+    vgcheck "peer $mode" "$tmp/$name.err" $rc
+    vgcheck "probe hold contre $mode (status $prc)" "$tmp/$name.plog" "$([ $prc -eq 99 ] && echo 99 || echo 0)"
 done
 
 echo
