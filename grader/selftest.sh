@@ -94,10 +94,17 @@ rubric_ok() {
     local total
     total=$(awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }' "$rubric")
     [ "$total" = 100 ] || { echo "total du barème : $total au lieu de 100"; return 1; }
-    awk -F'\t' '!/^[ \t]*(#|$)/ && $3 == "" { print "indice manquant : " $2; bad = 1 } END { exit bad }' "$rubric"
+    awk -F'\t' '!/^[ \t]*(#|$)/ && $3 == "" { print "indice manquant : " $2; bad = 1 } END { exit bad }' "$rubric" || return 1
+    # The statement's table of graded tests must name the same tests.
+    local b=${bats##*/} statement name missing=0
+    statement=solutions/${b%.bats}/README.md
+    while IFS=$'\t' read -r _ name _; do
+        grep -qF -- "$name" "$statement" || { echo "absent de $statement : $name"; missing=1; }
+    done < <(grep -v '^[[:space:]]*#' "$rubric" | grep -v '^[[:space:]]*$')
+    return $missing
 }
 for f in grader/tests/[0-9][0-9]_*.bats; do
-    check "barème de ${f##*/} : mêmes tests, total 100, un indice par test" rubric_ok "$f"
+    check "barème de ${f##*/} : mêmes tests, total 100, un indice par test, tous dans l'énoncé" rubric_ok "$f"
 done
 
 section "Squelettes (labs/) à jour"
@@ -258,8 +265,8 @@ dist_ok() {
     local d=$WORK/dist/tp-reseau
     [ ! -e "$d/solutions" ] && [ ! -e "$d/grader/mutants" ] || { echo "solutions ou mutants dans l'archive"; return 1; }
     if grep -rl --include='*.c' --include='*.h' 'BEGIN SOLUTION' "$d"; then echo "code de solution dans l'archive"; return 1; fi
-    (cd "$d" && make -s lab02 NOVALGRIND=1 T='annonce') >"$WORK/dist.log" 2>&1
-    grep -q "Lab 02 — echo_server : 5/5" "$WORK/dist.log" || { cat "$WORK/dist.log"; return 1; }
+    (cd "$d" && make -s lab01 NOVALGRIND=1 T='invalide|refusée') >"$WORK/dist.log" 2>&1
+    grep -q "Lab 01 — tcp_client : 5/15" "$WORK/dist.log" || { cat "$WORK/dist.log"; return 1; }
 }
 check "make dist : archive étudiante sans solutions, notable telle quelle" dist_ok
 

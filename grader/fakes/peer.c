@@ -39,6 +39,7 @@ struct opts {
     long delay_ms;
     const char *text;
     const char *out;
+    long rcvbuf; /* 0: the kernel's default */
 };
 
 /* A handler returns 0 (close the connection), HOLD (keep it open, unused,
@@ -55,7 +56,7 @@ static void usage(const char *msg)
         fprintf(stderr, "peer: %s\n", msg);
     fprintf(stderr,
             "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
-            "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE]\n"
+            "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE] [-R RCVBUF]\n"
             "  MODE : echo respond sink silent partial reset blackhole "
             "closed gen\n");
     exit(2);
@@ -226,12 +227,21 @@ static int print_ready(const char *what, int fd)
 static int listen_or_complain(const struct opts *o, int backlog)
 {
     int gai = 0, fd = tcp_listen(o->bind, o->port, backlog, &gai);
+    int size = (int)o->rcvbuf;
 
     if (fd == NET_ERR_RESOLVE)
         fprintf(stderr, "peer: %s : %s\n", o->bind, net_gai_strerror(gai));
     else if (fd < 0)
         fprintf(stderr, "peer: écoute sur %s port %s : %s\n", o->bind, o->port,
                 net_strerror(errno));
+    /* Accepted sockets inherit it, and the window they advertise follows:
+     * a small one fills the client's send buffer (short or EAGAIN sends). */
+    else if (size > 0 &&
+             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) {
+        fprintf(stderr, "peer: SO_RCVBUF : %s\n", strerror(errno));
+        close(fd);
+        return -1;
+    }
     return fd < 0 ? -1 : fd;
 }
 
@@ -377,9 +387,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
     o->delay_ms = 5;
     o->text = "";
     o->out = NULL;
+    o->rcvbuf = 0;
     opterr = 0;
     /* argv + 1: the mode plays argv[0] so options may follow it. */
-    while ((c = getopt(argc - 1, argv + 1, ":b:p:s:n:c:d:m:o:")) != -1) {
+    while ((c = getopt(argc - 1, argv + 1, ":b:p:s:n:c:d:m:o:R:")) != -1) {
         switch (c) {
         case 'b':
             o->bind = optarg;
@@ -411,6 +422,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
             break;
         case 'o':
             o->out = optarg;
+            break;
+        case 'R':
+            if (parse_long(optarg, 1, 1 << 24, &o->rcvbuf) < 0)
+                usage("taille de tampon de réception invalide");
             break;
         case ':':
             usage("argument manquant");

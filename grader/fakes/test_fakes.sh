@@ -184,6 +184,10 @@ check "probe reset : statut 0" test $? -eq 0
 check "sink survit au RST et sert encore" \
     bash -c "[ \"\$(printf 12345 | socat -t 5 - TCP:127.0.0.1:$PORT)\" = 5 ]"
 stop_peer sink
+start_peer sinkR "$peer" sink -R 4096 -o "$tmp/sinkR.bin" || ko "peer sink -R prêt" "$tmp/sinkR.err"
+check "sink -R 4096 : 1 Mio reçu intact à travers une petite fenêtre" \
+    bash -c "'$probe' echo 127.0.0.1 $PORT >/dev/null 2>&1; cmp '$tmp/sinkR.bin' '$tmp/gen1M'"
+stop_peer sinkR
 
 echo "== probe reset (socat en serveur)"
 for _ in 1 2 3 4 5; do

@@ -35,13 +35,15 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée (30000 octets en 43 segments)"
 }
 
-@test "avec -a : 1 Mio de données binaires lues sur l'entrée standard arrivent intactes" {
-    "$FAKE_DIR/peer" gen -n 1048576 -s "$SEED" >"$T/in"
-    start_fake sink -o "$T/received"
+@test "avec -a : 8 Mio de données binaires lues sur l'entrée standard arrivent intactes" {
+    # 8 MiB through a 4 KiB receive window: more than the client's send
+    # buffer can hold, so send() must be called again for what is left.
+    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/in"
+    start_fake sink -R 4096 -o "$T/received"
     run_prog -i "$T/in" tcp_client -a 127.0.0.1 "$FAKE_PORT"
     expect_status 0
     expect_same_bytes "$T/in" "$T/received" "les octets reçus par le serveur (données avec des octets nuls)"
-    expect_stdout_eq "1048576"
+    expect_stdout_eq "8388608"
 }
 
 @test "avec -a : ferme l'envoi (shutdown) pour signaler la fin de la requête" {

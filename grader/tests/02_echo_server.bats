@@ -31,12 +31,12 @@ start_echo() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio d'octets quelconques (octets nuls compris)"
 }
 
-@test "un client à petite fenêtre de réception reçoit tout son écho (4 Mio)" {
+@test "un client à petite fenêtre de réception reçoit tout son écho (8 Mio)" {
     start_echo
     # A 4 KiB receive window fills the server's send buffer: send() then
     # sends less than asked, or nothing (EAGAIN) on a non-blocking socket.
-    "$FAKE_DIR/peer" gen -n 4194304 -s "$SEED" >"$T/expected"
-    probe echo -n 4194304 -s "$SEED" -R 4096 127.0.0.1 "$SERVER_PORT"
+    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/expected"
+    probe echo -n 8388608 -s "$SEED" -R 4096 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
 }
