@@ -230,15 +230,22 @@ strict_ok() {
 }
 check "make lab01 : rapport français et échec sur le squelette ; T= filtre ; 0 à pleine note" strict_ok
 
-# Two grades at once (ports are never fixed) both reach full marks.
+# Two "make grade" at once, same build folder and report path (ports are
+# never fixed, each run builds in its own temporary folder): both succeed.
 concurrent_ok() {
     local a b
-    NOVALGRIND=1 bash grader/grade.sh --tree solutions 02 >"$WORK/c1.log" 2>&1 & a=$!
-    NOVALGRIND=1 bash grader/grade.sh --tree solutions 02 >"$WORK/c2.log" 2>&1 & b=$!
-    wait $a && wait $b && grep -q ": 90/100" "$WORK/c1.log" && grep -q ": 90/100" "$WORK/c2.log" ||
+    make -s grade TREE=solutions NOVALGRIND=1 BUILD="$WORK/cc" >"$WORK/c1.log" 2>&1 & a=$!
+    make -s grade TREE=solutions NOVALGRIND=1 BUILD="$WORK/cc" >"$WORK/c2.log" 2>&1 & b=$!
+    wait $a && wait $b || { cat "$WORK/c1.log" "$WORK/c2.log"; return 1; }
+    local t1 t2
+    t1=$(grep -E '^Total ' "$WORK/c1.log") t2=$(grep -E '^Total ' "$WORK/c2.log")
+    # Full marks but the memory tests, which NOVALGRIND=1 leaves out.
+    [ -n "$t1" ] && [ "$t1" = "$t2" ] && ! grep -q '✗' "$WORK/c1.log" "$WORK/c2.log" &&
+        python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["score"] == int(sys.argv[2]), r["score"]' \
+            "$WORK/cc/grade/results.json" "$(awk '{ print $2 }' <<<"$t1")" ||
         { cat "$WORK/c1.log" "$WORK/c2.log"; return 1; }
 }
-check "deux notations en même temps réussissent toutes les deux" concurrent_ok
+check "deux « make grade » en même temps réussissent tous les deux" concurrent_ok
 
 # An interrupted grade leaves no process behind (servers, fakes, bats).
 interrupt_ok() {
