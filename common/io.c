@@ -119,19 +119,22 @@ int wait_fd(int fd, short events, int timeout_ms)
     }
 }
 
+int wait_ready(int fd, short events, int timeout_ms)
+{
+    int ready = wait_fd(fd, events, timeout_ms);
+
+    if (ready == 0)
+        errno = ETIMEDOUT;
+    return ready > 0 ? 0 : -1;
+}
+
 ssize_t recv_timeout(int fd, void *buf, size_t len, int timeout_ms)
 {
     ssize_t n;
-    int ready;
 
     for (;;) {
-        ready = wait_fd(fd, POLLIN, timeout_ms);
-        if (ready < 0)
+        if (wait_ready(fd, POLLIN, timeout_ms) < 0)
             return -1;
-        if (ready == 0) {
-            errno = ETIMEDOUT;
-            return -1;
-        }
         n = recv(fd, buf, len, MSG_DONTWAIT);
         if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
                        errno != EINTR))
@@ -145,7 +148,6 @@ ssize_t send_all(int fd, const void *buf, size_t len, int timeout_ms)
     const char *p = buf;
     size_t left = len;
     ssize_t n;
-    int ready;
 
     while (left > 0) {
         n = send(fd, p, left, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -156,13 +158,8 @@ ssize_t send_all(int fd, const void *buf, size_t len, int timeout_ms)
         }
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return -1;
-        ready = wait_fd(fd, POLLOUT, timeout_ms);
-        if (ready < 0)
+        if (wait_ready(fd, POLLOUT, timeout_ms) < 0)
             return -1;
-        if (ready == 0) {
-            errno = ETIMEDOUT;
-            return -1;
-        }
     }
     return (ssize_t)len;
 }

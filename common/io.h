@@ -13,6 +13,11 @@
  * at once, now and on every later call. */
 int wait_fd(int fd, short events, int timeout_ms);
 
+/* wait_fd() for callers that only need "ready or why not": 0 when fd is
+ * ready, -1 with errno ETIMEDOUT when timeout_ms passed, EINTR when a stop
+ * was requested, or poll()'s error. */
+int wait_ready(int fd, short events, int timeout_ms);
+
 /* One recv() of at most len bytes after waiting up to timeout_ms for data.
  * Returns the count (0 at end of stream), or -1 with errno (ETIMEDOUT when
  * nothing came in time, EINTR when a stop was requested). */

@@ -38,21 +38,14 @@ static int is_self_connected(int fd)
 int connect_timeout(int fd, const struct sockaddr *addr, socklen_t len,
                     int timeout_ms)
 {
-    int err = 0, ready;
+    int err = 0;
     socklen_t errlen = sizeof err;
 
     if (set_nonblocking(fd, 1) < 0)
         return -1;
     if (connect(fd, addr, len) < 0) {
-        if (errno != EINPROGRESS)
+        if (errno != EINPROGRESS || wait_ready(fd, POLLOUT, timeout_ms) < 0)
             return -1;
-        ready = wait_fd(fd, POLLOUT, timeout_ms);
-        if (ready < 0)
-            return -1;
-        if (ready == 0) {
-            errno = ETIMEDOUT;
-            return -1;
-        }
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
             return -1;
         if (err != 0) {
@@ -67,13 +60,10 @@ int connect_timeout(int fd, const struct sockaddr *addr, socklen_t len,
     return set_nonblocking(fd, 0);
 }
 
-/* Shared by tcp_connect() and tcp_listen(): resolve, then try each address
- * with attempt() until one succeeds. The last failure's errno is kept. */
-static int try_addresses(const char *host, const char *port, int flags,
-                         int *gai_err,
-                         int (*attempt)(int fd, const struct addrinfo *ai,
-                                        int arg),
-                         int arg)
+int tcp_try_addresses(const char *host, const char *port, int flags,
+                      int (*attempt)(int fd, const struct addrinfo *ai,
+                                     void *arg),
+                      void *arg, int *gai_err)
 {
     struct addrinfo hints, *res, *ai;
     int fd = -1, rc, saved = EADDRNOTAVAIL;
@@ -107,9 +97,9 @@ static int try_addresses(const char *host, const char *port, int flags,
     return fd;
 }
 
-static int attempt_connect(int fd, const struct addrinfo *ai, int timeout_ms)
+static int attempt_connect(int fd, const struct addrinfo *ai, void *timeout_ms)
 {
-    return connect_timeout(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms);
+    return connect_timeout(fd, ai->ai_addr, ai->ai_addrlen, *(int *)timeout_ms);
 }
 
 int tcp_connect(const char *host, const char *port, int timeout_ms,
@@ -118,15 +108,17 @@ int tcp_connect(const char *host, const char *port, int timeout_ms,
     /* No AI_ADDRCONFIG: glibc ignores loopback addresses for it, so on a
      * host without a non-loopback IPv6 address "::1" would not resolve
      * (EAI_ADDRFAMILY) although it is reachable. */
-    return try_addresses(host, port, 0, gai_err, attempt_connect, timeout_ms);
+    return tcp_try_addresses(host, port, 0, attempt_connect, &timeout_ms,
+                             gai_err);
 }
 
-static int attempt_listen(int fd, const struct addrinfo *ai, int backlog)
+static int attempt_listen(int fd, const struct addrinfo *ai, void *backlog)
 {
     int one = 1;
 
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0)
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+        listen(fd, *(int *)backlog) < 0)
         return -1;
     return 0;
 }
@@ -134,8 +126,8 @@ static int attempt_listen(int fd, const struct addrinfo *ai, int backlog)
 int tcp_listen(const char *host, const char *port, int backlog, int *gai_err)
 {
     /* No AI_ADDRCONFIG: a machine with only loopback must still listen. */
-    return try_addresses(host, port, AI_PASSIVE, gai_err, attempt_listen,
-                         backlog);
+    return tcp_try_addresses(host, port, AI_PASSIVE, attempt_listen, &backlog,
+                             gai_err);
 }
 
 char *sockaddr_str(const struct sockaddr *addr, socklen_t len, char *buf,
@@ -158,28 +150,29 @@ char *sockaddr_str(const struct sockaddr *addr, socklen_t len, char *buf,
     return buf;
 }
 
-char *sock_local_str(int fd, char *buf, size_t size)
+/* get is getsockname or getpeername. */
+static char *sock_name_str(int fd,
+                           int (*get)(int, struct sockaddr *, socklen_t *),
+                           char *buf, size_t size)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
 
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+    if (get(fd, (struct sockaddr *)&ss, &len) < 0) {
         snprintf(buf, size, "?");
         return buf;
     }
     return sockaddr_str((struct sockaddr *)&ss, len, buf, size);
 }
 
+char *sock_local_str(int fd, char *buf, size_t size)
+{
+    return sock_name_str(fd, getsockname, buf, size);
+}
+
 char *sock_peer_str(int fd, char *buf, size_t size)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
-        snprintf(buf, size, "?");
-        return buf;
-    }
-    return sockaddr_str((struct sockaddr *)&ss, len, buf, size);
+    return sock_name_str(fd, getpeername, buf, size);
 }
 
 const char *net_strerror(int errnum)

@@ -2,6 +2,7 @@
 #ifndef NET_H
 #define NET_H
 
+#include <netdb.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,17 @@
  * the target port) counts as refused. The caller keeps ownership of fd. */
 int connect_timeout(int fd, const struct sockaddr *addr, socklen_t len,
                     int timeout_ms);
+
+/* Resolves host/port (AF_UNSPEC, SOCK_STREAM, getaddrinfo flags ai_flags)
+ * and, for each address in turn, calls attempt() with a fresh close-on-exec
+ * socket of that address's family, until attempt() returns 0: that socket is
+ * returned. A failed attempt's socket is closed; the errno of the last one is
+ * kept for the -1 return. NET_ERR_RESOLVE with *gai_err set when resolution
+ * fails (gai_err may be NULL). The list is freed on every path. */
+int tcp_try_addresses(const char *host, const char *port, int ai_flags,
+                      int (*attempt)(int fd, const struct addrinfo *ai,
+                                     void *arg),
+                      void *arg, int *gai_err);
 
 /* Resolves host/port with AF_UNSPEC and tries every address in turn with
  * connect_timeout() (timeout_ms per address). Returns a connected, blocking,

@@ -316,34 +316,25 @@ out:
 
 /* Bound but never listening: connections are refused, yet the port stays
  * ours. No SO_REUSEADDR, so a server using it cannot share the port. */
+static int attempt_bind(int fd, const struct addrinfo *ai, void *unused)
+{
+    (void)unused;
+    return bind(fd, ai->ai_addr, ai->ai_addrlen);
+}
+
 static int run_closed(const struct opts *o)
 {
-    struct addrinfo hints, *res, *ai;
-    int fd = -1, rc, err = EADDRNOTAVAIL;
+    int gai = 0, rc;
+    int fd = tcp_try_addresses(o->bind, o->port, AI_PASSIVE | AI_NUMERICSERV,
+                               attempt_bind, NULL, &gai);
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    rc = getaddrinfo(o->bind, o->port, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "peer: %s : %s\n", o->bind, net_gai_strerror(rc));
+    if (fd == NET_ERR_RESOLVE) {
+        fprintf(stderr, "peer: %s : %s\n", o->bind, net_gai_strerror(gai));
         return -1;
     }
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-        if (fd >= 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;
-        err = errno;
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
     if (fd < 0) {
         fprintf(stderr, "peer: liaison à %s port %s : %s\n", o->bind, o->port,
-                net_strerror(err));
+                net_strerror(errno));
         return -1;
     }
     rc = print_ready("Port fermé sur", fd);

@@ -71,41 +71,29 @@ static int fail(const char *what, int err)
 
 /* tcp_connect() with an optional SO_RCVBUF, which only shapes the window
  * advertised in the handshake if set before connect(). */
+static int attempt_connect(int fd, const struct addrinfo *ai, void *arg)
+{
+    const struct opts *o = arg;
+    int size = (int)o->rcvbuf;
+
+    if (size > 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
+        return -1;
+    return connect_timeout(fd, ai->ai_addr, ai->ai_addrlen, o->timeout_ms);
+}
+
 static int open_conn(const struct opts *o)
 {
-    struct addrinfo hints, *res, *ai;
-    int fd = -1, rc, err = EADDRNOTAVAIL, size = (int)o->rcvbuf;
+    int gai = 0;
+    int fd = tcp_try_addresses(o->host, o->port, 0, attempt_connect,
+                               (void *)o, &gai);
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    rc = getaddrinfo(o->host, o->port, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "probe: %s : %s\n", o->host, net_gai_strerror(rc));
-        return -1;
-    }
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-        if (fd >= 0 &&
-            (size == 0 || setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
-                                     sizeof size) == 0) &&
-            connect_timeout(fd, ai->ai_addr, ai->ai_addrlen,
-                            o->timeout_ms) == 0)
-            break;
-        err = errno;
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
+    if (fd == NET_ERR_RESOLVE)
+        fprintf(stderr, "probe: %s : %s\n", o->host, net_gai_strerror(gai));
+    else if (fd < 0)
         fprintf(stderr, "probe: connexion à %s port %s : %s\n", o->host,
-                o->port, net_strerror(err));
-        return -1;
-    }
-    return fd;
+                o->port, net_strerror(errno));
+    return fd < 0 ? -1 : fd;
 }
 
 static unsigned char *load_file(const char *path, size_t *len)
