@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh — vérifie les outils du correcteur et installe ceux qui manquent (apt, en root).
 # Exit 0 when the grader can run (valgrind is optional: memory tests are then
-# reported as not run), 1 otherwise. REQUIRE_VALGRIND=1 makes it mandatory.
+# reported as not run), 1 otherwise. SELFTEST=1 (make test) also requires
+# valgrind and the self-test's own tools.
 set -u
 
 missing=()
@@ -12,7 +13,13 @@ libpath=${BATS_LIB_PATH:-/usr/lib/bats}
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
 command -v "${CC:-cc}" >/dev/null 2>&1 || missing+=(build-essential)
-[ "${REQUIRE_VALGRIND:-0}" = 1 ] && { command -v patch >/dev/null 2>&1 || missing+=(patch); }
+if [ "${SELFTEST:-0}" = 1 ]; then
+    command -v patch >/dev/null 2>&1 || missing+=(patch)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    command -v socat >/dev/null 2>&1 || missing+=(socat)
+    command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+    command -v clang >/dev/null 2>&1 || missing+=(clang)
+fi
 
 ((${#missing[@]} == 0)) && exit 0
 
@@ -31,7 +38,7 @@ echo "Installez-les avec :  sudo apt-get install -y ${missing[*]}" >&2
 for tool in "${missing[@]}"; do
     case $tool in
     valgrind)
-        [ "${REQUIRE_VALGRIND:-0}" = 1 ] && exit 1
+        [ "${SELFTEST:-0}" = 1 ] && exit 1
         echo "(sans valgrind, les tests mémoire seront signalés « non exécutés »)" >&2 ;;
     *) exit 1 ;;
     esac

@@ -160,6 +160,9 @@ start_server() {
     SERVER_HOST=${SERVER_HOST%]}
     # Fakes in "closed" mode reserve a port without listening.
     if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
+    [ "$SERVER_PORT" != 0 ] ||
+        fail_fr "le port annoncé par ${prog##*/}" \
+            "le port réellement attribué (avec -p 0, le noyau en choisit un : getsockname)" "0"
     local i
     for ((i = 0; i < 250; i++)); do
         port_listening "$SERVER_PORT" && return 0

@@ -63,7 +63,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 
 @test "serveur silencieux : délai dépassé après -t 0.5, code 1" {
     start_fake silent
-    run_prog tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "allô ?"
+    run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "allô ?"
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée avant d'abandonner (-t 0.5)"
@@ -71,7 +71,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 
 @test "serveur qui se tait en pleine réponse : ce qui est arrivé est affiché, puis délai dépassé" {
     start_fake partial -m "début de la réponse"
-    run_prog tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT" "requête"
+    run_prog -l 5 tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT" "requête"
     expect_status 1
     expect_stdout_eq "début de la réponse"
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
@@ -79,7 +79,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 
 @test "hôte qui ne répond pas : délai de connexion dépassé après -t 0.5" {
     start_fake blackhole
-    run_prog tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "bonjour"
+    run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée de la tentative de connexion (-t 0.5)"
@@ -94,7 +94,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 
 @test "connexion réinitialisée par le serveur : code 1 et message" {
     start_fake reset -m "au revoir"
-    run_prog tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
+    run_prog -l 8 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
     expect_stderr_matches "réinitialis|reset" "un message qui dit que la connexion a été réinitialisée"
 }
