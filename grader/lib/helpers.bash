@@ -115,12 +115,17 @@ start_bg() {
     _record_group "$BG_PID"
 }
 
-# wait_line FILE REGEX SECONDS — polls FILE until a line matches.
+# wait_line FILE REGEX SECONDS [PID] — polls FILE until a line matches;
+# returns 1 after SECONDS, 2 as soon as process PID (if given) has exited.
 wait_line() {
-    local file=$1 re=$2 deadline
+    local file=$1 re=$2 pid=${4:-} deadline
     deadline=$(($(date +%s%N) + $(awk -v t="$(scaled "$3")" 'BEGIN { printf "%d", t * 1e9 }')))
     while (($(date +%s%N) < deadline)); do
         grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+            return 2
+        fi
         sleep 0.02
     done
     return 1
@@ -146,7 +151,16 @@ start_server() {
     SERVER_PID=$BG_PID
     SERVER_LOG=$T/$name.out
     SERVER_ERR=$T/$name.err
-    if ! wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' 5; then
+    local ready=0
+    wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' 5 "$SERVER_PID" || ready=$?
+    if ((ready == 2)); then
+        local code=0
+        wait "$SERVER_PID" || code=$?
+        fail_fr "le serveur ${prog##*/} s'est arrêté (code $code) sans annoncer qu'il est prêt" \
+            "une ligne « Serveur en écoute sur HÔTE:PORT », puis le serveur reste en marche" \
+            "sortie : $(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
+        return 1
+    elif ((ready)); then
         fail_fr "le serveur ${prog##*/} ne signale pas qu'il est prêt" \
             "une ligne « Serveur en écoute sur HÔTE:PORT » sur la sortie standard (avec fflush)" \
             "$(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
@@ -161,8 +175,8 @@ start_server() {
     # Fakes in "closed" mode reserve a port without listening.
     if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
     [ "$SERVER_PORT" != 0 ] ||
-        fail_fr "le port annoncé par ${prog##*/}" \
-            "le port réellement attribué (avec -p 0, le noyau en choisit un : getsockname)" "0"
+        { fail_fr "le port annoncé par ${prog##*/}" \
+            "le port réellement attribué (avec -p 0, le noyau en choisit un : getsockname)" "0"; return 1; }
     local i
     for ((i = 0; i < 250; i++)); do
         port_listening "$SERVER_PORT" && return 0
@@ -170,6 +184,7 @@ start_server() {
     done
     fail_fr "le serveur annonce le port $SERVER_PORT mais n'y écoute pas" \
         "listen() appelé avant d'afficher la ligne" "aucune socket en écoute sur ce port"
+    return 1
 }
 
 # start_fake MODE ARGS… — one of the grader's own fake peers (never the
