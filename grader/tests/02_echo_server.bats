@@ -122,7 +122,7 @@ start_echo() {
         kill -0 "$SERVER_PID" 2>/dev/null &&
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
         server_status=0
-        wait "$SERVER_PID" || server_status=$?
+        wait "$SERVER_PID" 2>/dev/null || server_status=$?
         [ "$server_status" = 0 ] ||
             fail_fr "le code de sortie après SIG$sig" "0 (arrêt propre)" "$server_status"
     done
