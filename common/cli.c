@@ -73,7 +73,7 @@ int parse_hostport(const char *s, char *host, size_t hostlen, char *port,
                    size_t portlen)
 {
     const char *colon, *hstart = s;
-    size_t hlen;
+    size_t hlen, plen;
 
     if (s == NULL)
         return -1;
@@ -91,12 +91,13 @@ int parse_hostport(const char *s, char *host, size_t hostlen, char *port,
             return -1; /* none, or a bare IPv6 address: ambiguous */
         hlen = (size_t)(colon - s);
     }
+    plen = strlen(colon + 1);
     if (hlen == 0 || hlen >= hostlen || parse_port(colon + 1, 0) < 0 ||
-        strlen(colon + 1) >= portlen)
+        plen >= portlen)
         return -1;
     memcpy(host, hstart, hlen);
     host[hlen] = '\0';
-    strcpy(port, colon + 1);
+    memcpy(port, colon + 1, plen + 1);
     return 0;
 }
 
