@@ -19,6 +19,7 @@ if [ "${SELFTEST:-0}" = 1 ]; then
     command -v socat >/dev/null 2>&1 || missing+=(socat)
     command -v pgrep >/dev/null 2>&1 || missing+=(procps)
     command -v clang >/dev/null 2>&1 || missing+=(clang)
+    command -v cppcheck >/dev/null 2>&1 || missing+=(cppcheck)
 fi
 
 ((${#missing[@]} == 0)) && exit 0

@@ -49,6 +49,10 @@ else
     fail "compilation avec clang : clang absent (sudo apt-get install -y clang)"
 fi
 B=$WORK/gcc
+check "analyse statique (cppcheck) de common/, solutions/ et des faux pairs" \
+    cppcheck --quiet --enable=warning,portability,performance --std=c11 \
+    -D_POSIX_C_SOURCE=200809L -I common --error-exitcode=1 \
+    common/*.c common/tests/*.c solutions/*/*.c grader/fakes/*.c
 echo "   ($(elapsed "$t0"))"
 
 section "Tests unitaires de common/"
