@@ -296,6 +296,12 @@ expect_log() {
     fail_fr "$3" "une ligne qui correspond à /$2/" "$(show "$1")"
 }
 
+# Skips (not run, never failed) where the machine has no IPv6 loopback.
+require_ipv6() {
+    grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null ||
+        skip "pas d'IPv6 sur la boucle locale (::1) de cette machine"
+}
+
 # --- Memory checks -----------------------------------------------------
 
 # Arms valgrind for the next run_prog/start_server of the test (or skips

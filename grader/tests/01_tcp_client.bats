@@ -86,6 +86,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 }
 
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
+    require_ipv6
     start_fake echo -b ::1
     run_prog tcp_client ::1 "$FAKE_PORT" "bonjour en IPv6"
     expect_status 0
