@@ -22,7 +22,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade test clean deps skeletons prog dist
+.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -32,6 +32,8 @@ help:
 	@echo "  make              compile les solutions, les squelettes et les outils du correcteur (dans $(BUILD)/)"
 	@echo "  make labNN        compile labs/NN_* et lance ses tests, avec un rapport détaillé (ex. : make lab01)"
 	@echo "  make grade        note tous les labs de labs/ : tableau des scores + $(BUILD)/grade/results.json (Gradescope)"
+	@echo "  make gradebook SUBMISSIONS=dossier"
+	@echo "                    note chaque copie du dossier : $(BUILD)/grade/carnet.csv + un rapport par étudiant"
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
@@ -67,6 +69,10 @@ $(LAB_TARGETS): lab%: deps
 
 grade: deps
 	@$(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
+
+gradebook: deps
+	@test -n "$(SUBMISSIONS)" || { echo "make gradebook : indiquez SUBMISSIONS=dossier des copies (un sous-dossier par étudiant)" >&2; exit 2; }
+	@bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
 
 test: deps
 	@bash grader/selftest.sh

@@ -11,7 +11,8 @@
 #  - every skeleton compiles and does not score full marks;
 #  - every mutant compiles and loses points (it is caught);
 #  - the grader: JSON report, compile failure, strict exit code,
-#    concurrent runs, interruption leaving no process behind.
+#    concurrent runs, interruption leaving no process behind, the CSV
+#    gradebook, the students' archive (make dist).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -278,6 +279,29 @@ interrupt_ok() {
     [ -z "$(ls -A "$tmp" | grep -v '^log$')" ] || { echo "dossier temporaire restant"; ls -A "$tmp"; return 1; }
 }
 check "une notation interrompue (Ctrl-C) ne laisse aucun processus derrière elle" interrupt_ok
+
+# A folder of copies becomes a CSV gradebook, one row per student, even for
+# a copy with nothing gradable in it; names with commas stay one field.
+gradebook_ok() {
+    local s=$WORK/copies
+    mkdir -p "$s/alice" "$s/bob" "$s/carol, la troisième"
+    cp -R solutions "$s/alice/labs" && cp -R labs/. "$s/bob/"
+    NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
+        { cat "$WORK/gb.log"; return 1; }
+    python3 - "$WORK/gb/grade/carnet.csv" <<'PY' || return 1
+import csv, sys
+rows = {r["etudiant"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+assert set(rows) == {"alice", "bob", "carol, la troisième"}, rows.keys()
+labs = [k for k in rows["alice"] if k[:2].isdigit()]
+a, b, c = rows["alice"], rows["bob"], rows["carol, la troisième"]
+assert all(int(a[l]) == 90 for l in labs), a          # full marks but memory (NOVALGRIND)
+assert int(a["total"]) == 90 * len(labs) and int(a["max"]) == 100 * len(labs), a
+assert int(b["total"]) < int(a["total"]) and a["remarque"] == b["remarque"] == "", b
+assert int(c["total"]) == 0 and int(c["max"]) == 100 * len(labs) and "aucun dossier de lab" in c["remarque"], c
+PY
+    grep -q "Lab 01 — tcp_client : 90/100" "$WORK/gb/grade/rapports/alice.txt" || { echo "rapport d'alice"; return 1; }
+}
+check "make gradebook : carnet de notes CSV et un rapport par copie" gradebook_ok
 
 # The students' archive holds no solution and still grades its skeletons.
 dist_ok() {
