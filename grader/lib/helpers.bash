@@ -6,8 +6,9 @@
 # grade can kill it. Assertions print in French what was expected and what
 # happened; the rubric adds the hint.
 
+# bats-support gives fail(); bats-assert is not loaded: its messages are in
+# English, and the assertions below say it in French.
 bats_load_library bats-support
-bats_load_library bats-assert
 
 : "${PROG_DIR:?PROG_DIR: dossier des programmes à tester}"
 : "${FAKE_DIR:?FAKE_DIR: dossier des faux pairs du correcteur}"
@@ -24,7 +25,6 @@ setup() {
     T=$BATS_TEST_TMPDIR
     STARTED=()
     VG=()
-    if declare -F lab_setup >/dev/null; then lab_setup; fi
 }
 
 teardown() {
@@ -69,13 +69,13 @@ show() {
 }
 
 # fail_fr WHAT EXPECTED ACTUAL — a French failure message, then fail.
+# Continuation lines of a value are indented under it.
 fail_fr() {
     {
         echo "$1"
-        echo "  attendu : $2"
-        echo "  obtenu  : $3"
-    } >&2
-    return 1
+        printf '%s\n' "$2" | sed '1s/^/  attendu : /; 2,$s/^/            /'
+        printf '%s\n' "$3" | sed '1s/^/  obtenu  : /; 2,$s/^/            /'
+    } | fail
 }
 
 # run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab,
@@ -268,11 +268,6 @@ expect_stderr_matches() {
     fail_fr "le message d'erreur de « $LAST_CMD »" "${2:-un message qui correspond à /$1/}" "$(show "$T/err")"
 }
 
-expect_stderr_empty() {
-    [ ! -s "$T/err" ] && return 0
-    fail_fr "la sortie d'erreur de « $LAST_CMD »" "vide" "$(show "$T/err")"
-}
-
 # expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files.
 expect_same_bytes() {
     cmp -s "$1" "$2" && return 0
@@ -342,5 +337,5 @@ expect_memcheck_clean() {
     done
     ((bad == 0)) && return 0
     fail_fr "valgrind (erreurs mémoire, fuites, descripteurs ouverts à la sortie)" \
-        "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "$msg"
+        "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "${msg%$'\n'}"
 }
