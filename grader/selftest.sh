@@ -22,6 +22,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/selftest.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 trap 'echo "make test interrompu" >&2; exit 130' INT TERM
 export NO_COLOR=1
+# One seed for every grade of this run: a failure replays with SEED=.
+SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
+export SEED
+echo "Graine des données aléatoires : $SEED (rejouer : make test SEED=$SEED)"
 
 pass() { PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$1"; }
 fail() {
@@ -130,8 +134,7 @@ for f in grader/tests/[0-9][0-9]_*.bats; do
     if [ "${pts:-}" = 100 ] && [ "${max:-}" = 100 ] && [ "${mem:-}" = OK ]; then
         pass "solution du lab $n : 100/100, mémoire OK"
     else
-        SEED=$(sed -n 's/.*SEED=\([0-9]*\).*/\1/p' "$WORK/sol.log" | head -n 1) \
-            bash grader/grade.sh --tree solutions "$n" >"$WORK/sol.$n.log" 2>&1
+        bash grader/grade.sh --tree solutions "$n" >"$WORK/sol.$n.log" 2>&1
         fail "solution du lab $n : ${pts:-?}/${max:-?}, mémoire ${mem:-?}" "$WORK/sol.$n.log" 60
     fi
 done
