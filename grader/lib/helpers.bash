@@ -206,11 +206,13 @@ start_fake() {
     return $rc
 }
 
-# stop_server PID [SECONDS] — SIGTERM, then waits (bounded) for the exit;
-# sets server_status (124/137-ish when it had to be killed).
+# stop_server PID [SECONDS] [SIGNAL] — sends SIGNAL (TERM), then waits
+# (bounded) for the exit; sets server_status, and server_killed=1 when the
+# server outlived SECONDS and had to be killed (server_status is then 137).
 stop_server() {
-    local pid=$1 secs=${2:-5} i n
-    kill -TERM "$pid" 2>/dev/null
+    local pid=$1 secs=${2:-5} sig=${3:-TERM} i n
+    server_killed=0
+    kill "-$sig" "$pid" 2>/dev/null
     n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < n; i++)); do
         kill -0 "$pid" 2>/dev/null || break
@@ -218,7 +220,7 @@ stop_server() {
     done
     if kill -0 "$pid" 2>/dev/null; then
         kill -KILL -- "-$pid" 2>/dev/null
-        server_status=137
+        server_killed=1 server_status=137
         wait "$pid" 2>/dev/null
         return 0
     fi

@@ -116,15 +116,14 @@ start_echo() {
         start_echo
         start_bg "idle_$sig" "$FAKE_DIR/probe" hold -t 20 127.0.0.1 "$SERVER_PORT"
         expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client avant SIG$sig"
-        kill "-$sig" "$SERVER_PID"
-        local i
-        for ((i = 0; i < 100; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.02; done
-        kill -0 "$SERVER_PID" 2>/dev/null &&
+        stop_server "$SERVER_PID" 2 "$sig"
+        ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
-        server_status=0
-        wait "$SERVER_PID" 2>/dev/null || server_status=$?
+        local got=$server_status
+        ((server_status > 128)) &&
+            got+=" (tué par SIG$(kill -l $((server_status - 128))) : aucun gestionnaire installé ?)"
         [ "$server_status" = 0 ] ||
-            fail_fr "le code de sortie après SIG$sig" "0 (arrêt propre)" "$server_status"
+            fail_fr "le code de sortie après SIG$sig" "0 (arrêt propre)" "$got"
     done
 }
 
