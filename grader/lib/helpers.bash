@@ -241,18 +241,26 @@ probe() {
 
 # --- French assertions -------------------------------------------------
 
+# status_text CODE — an exit status with, for a death, what it means.
+status_text() {
+    local code=$1
+    case $code in
+    124 | 137) echo "$code (tué par le correcteur après le délai : le programme ne s'est pas terminé)" ;;
+    134) echo "$code (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
+    139) echo "$code (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
+    153) echo "$code (arrêté par le système : plus de 128 Mio écrits, une boucle d'affichage sans fin ?)" ;;
+    *) if ((code > 128)); then
+           echo "$code (tué par le signal $((code - 128)) : SIG$(kill -l $((code - 128)) 2>/dev/null))"
+       else
+           echo "$code"
+       fi ;;
+    esac
+}
+
 expect_status() {
     local want=$1 what=${2:-"le code de sortie de « ${LAST_CMD:-?} »"}
     [ "$status" = "$want" ] && return 0
-    local got=$status
-    case $status in
-    124 | 137) got+=" (tué par le correcteur après le délai : le programme ne s'est pas terminé)" ;;
-    134) got+=" (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
-    139) got+=" (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
-    153) got+=" (arrêté par le système : plus de 128 Mio écrits, une boucle d'affichage sans fin ?)" ;;
-    *) ((status > 128)) && got+=" (tué par le signal $((status - 128)) : $(kill -l $((status - 128)) 2>/dev/null))" ;;
-    esac
-    fail_fr "$what" "$want" "$got — sortie d'erreur : $(show "$T/err")"
+    fail_fr "$what" "$want" "$(status_text "$status") — sortie d'erreur : $(show "$T/err")"
 }
 
 expect_stdout_eq() {

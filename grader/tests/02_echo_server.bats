@@ -119,11 +119,9 @@ start_echo() {
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
-        local got=$server_status
-        ((server_status > 128)) &&
-            got+=" (tué par SIG$(kill -l $((server_status - 128))) : aucun gestionnaire installé ?)"
         [ "$server_status" = 0 ] ||
-            fail_fr "le code de sortie après SIG$sig" "0 (arrêt propre)" "$got"
+            fail_fr "le code de sortie après SIG$sig (un gestionnaire installé avec stop_setup ?)" \
+                "0 (arrêt propre)" "$(status_text "$server_status")"
     done
 }
 
@@ -146,6 +144,6 @@ start_echo() {
     expect_status 0 "le code de sortie du client de test sous valgrind"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
-        fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$server_status — $(show "$SERVER_ERR")"
+        fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
     expect_memcheck_clean
 }
