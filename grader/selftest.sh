@@ -42,8 +42,8 @@ check() {
 section() { printf '\n== %s ==\n' "$1"; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
 
+# Fails when valgrind or a self-test tool is missing and cannot be installed.
 SELFTEST=1 bash grader/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
-command -v valgrind >/dev/null || { echo "make test exige valgrind"; echo "0 passed, 1 failed"; exit 1; }
 
 section "Compilation (-Werror)"
 t0=$SECONDS
