@@ -1,58 +1,131 @@
 # helpers.bash — outils communs des tests bats : lancer, borner, arrêter, comparer.
 #
-# Every student process runs under `timeout -k` (its own process group, which
-# timeout creates), with descriptors above 2 closed (an inherited fd 3 makes
-# bats wait forever), its group recorded so that teardown and an interrupted
-# grade can kill it. Assertions print in French what was expected and what
-# happened; the rubric adds the hint.
+# Student programs run in a sandbox of their own (lib/sandbox.bash): an
+# unprivileged uid, their own PID namespace, a minimal read-only view and a
+# working folder $W of their own, with rlimits (LIMIT_* below, which a lab's
+# bats file may raise after `load`). The grader's fakes run outside it, in
+# the lab's network namespace. Every process runs under `timeout -k` (its own
+# process group, which timeout creates), with descriptors above 2 closed (an
+# inherited fd 3 makes bats wait forever); teardown kills what the test
+# started and is still running. Assertions print in French what was expected
+# and what happened; the rubric adds the hint.
 
 # bats-support gives fail(); bats-assert is not loaded: its messages are in
 # English, and the assertions below say it in French.
 bats_load_library bats-support
+# shellcheck source=sandbox.bash
+source "$BATS_TEST_DIRNAME/../lib/sandbox.bash"
 
 : "${PROG_DIR:?PROG_DIR: dossier des programmes à tester}"
 : "${FAKE_DIR:?FAKE_DIR: dossier des faux pairs du correcteur}"
+: "${SANDBOX_MODE:?SANDBOX_MODE: fixé par grade.sh}"
+: "${SANDBOX_ETC:?SANDBOX_ETC: fixé par grade.sh}"
+: "${GRADER_WORK:?GRADER_WORK: fixé par grade.sh}"
 : "${SEED:=1}"
 : "${TIMEOUT_SCALE:=1}"
 VALGRIND_SCALE=10
+
+# Per-program limits (a lab may raise them after `load`): processes and
+# threads of the sandbox's user, descriptors, address space (MiB; 0 = none),
+# CPU seconds, file size (MiB).
+LIMIT_NPROC=64
+LIMIT_NOFILE=256
+LIMIT_AS_MIB=2048
+LIMIT_CPU=60
+LIMIT_FSIZE_MIB=128
 
 # Seconds scaled by TIMEOUT_SCALE (decimals kept).
 scaled() {
     awk -v t="$1" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%g", t * s }'
 }
 
+# The grade runs tests in two phases (fast tests, then the memory tests
+# under valgrind), each with its own time budget: a test of the other phase
+# is reported skipped with a reason the scorer ignores.
 setup() {
     T=$BATS_TEST_TMPDIR
     STARTED=()
     VG=()
+    VG_N=0
+    declare -gA JOB_OF=() JOB_START=()
+    case ${GRADER_PHASE:-all}:$BATS_TEST_DESCRIPTION in
+    quick:mémoire*) skip "autre phase" ;;
+    memory:mémoire*) ;;
+    memory:*) skip "autre phase" ;;
+    esac
+    # The program's own working folder, shared by the programs of the test.
+    W=$GRADER_WORK/$BATS_TEST_NUMBER
+    rm -rf "$W" && mkdir -p "$W"
+    if [ "$(id -u)" = 0 ]; then chown "$SANDBOX_UID:$SANDBOX_GID" "$W"; else chmod 777 "$W"; fi
+}
+
+# Start time of a process (clock ticks since boot), to tell it from a later
+# process that reuses its pid.
+_start_time() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    set -- $stat
+    printf '%s' "${20}"
+}
+
+# Kills the process group of a job this test started, only if the job is
+# still the process it started (never a reused pid).
+_kill_job() {
+    local job=$1 t
+    t=$(_start_time "$job") || return 0
+    [ "$t" = "${JOB_START[$job]:-}" ] && kill -KILL -- "-$job" 2>/dev/null
+    return 0
 }
 
 teardown() {
     local g
-    for g in "${STARTED[@]}"; do
-        kill -KILL -- "-$g" 2>/dev/null || true
-    done
-    for g in "${STARTED[@]}"; do
-        wait "$g" 2>/dev/null || true
-    done
+    for g in "${STARTED[@]}"; do _kill_job "$g"; done
+    for g in "${STARTED[@]}"; do wait "$g" 2>/dev/null || true; done
 }
 
-# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), and
-# files capped at 128 MiB: a runaway output loop gets SIGXFSZ instead of
-# filling the disk within its time bound.
+# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), under
+# the rlimits; a valgrind log, when armed, is opened at a descriptor inside
+# valgrind's reserved range, which the program cannot touch.
 _exec_clean() {
-    local fd
+    local fd limited=${1#--limits=}
+    shift
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
     done
-    ulimit -f 131072 # KiB
+    if [ "$limited" = 1 ]; then
+        local as=$LIMIT_AS_MIB
+        if ((${#VG[@]})); then
+            as=0
+            eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
+        fi
+        sandbox_limits "$LIMIT_NPROC" "$LIMIT_NOFILE" "$as" "$LIMIT_CPU" "$LIMIT_FSIZE_MIB" ||
+            { echo "correcteur : impossible de fixer les limites" >&2; exit 125; }
+    else
+        ulimit -f $((LIMIT_FSIZE_MIB * 1024))
+    fi
     exec "$@"
 }
 
-_record_group() {
+# _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of
+# the lab (with valgrind when armed).
+_student_cmd() {
+    local prog=$1
+    shift
+    sandbox_prog_argv "$PROG_DIR" "$W"
+    CMD=("${SBX[@]}")
+    if ((${#VG[@]})); then
+        VG_N=$((VG_N + 1))
+        VG_LOG=$T/valgrind.$VG_N.log
+        CMD+=("${VG[@]}" --log-fd=$((LIMIT_NOFILE - 3)))
+    fi
+    CMD+=("$(sandbox_path "$prog")" "$@")
+}
+
+_record_job() {
     STARTED+=("$1")
-    [ -n "${GRADER_PGIDS:-}" ] && echo "$1" >>"$GRADER_PGIDS"
+    JOB_START[$1]=$(_start_time "$1")
     return 0
 }
 
@@ -78,9 +151,10 @@ fail_fr() {
     } | fail
 }
 
-# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab,
-# bounded, stdin from INPUT (default /dev/null). Sets status, output
-# (stdout), stderr_text, elapsed_ms; the raw bytes stay in $T/out and $T/err.
+# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab in
+# its sandbox, bounded, stdin from INPUT (default /dev/null). Sets status,
+# output (stdout), stderr_text, elapsed_ms, LAST_LIMIT; the raw bytes stay in
+# $T/out and $T/err.
 run_prog() {
     local input=/dev/null limit=20 start
     while :; do
@@ -93,11 +167,13 @@ run_prog() {
     local prog=$1
     shift
     [ -x "$PROG_DIR/$prog" ] || fail_fr "programme introuvable" "$PROG_DIR/$prog compilé" "absent"
+    _student_cmd "$prog" "$@"
+    LAST_LIMIT=$(scaled "$limit")
     start=$(date +%s%N)
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
-    { (_exec_clean timeout -k 2 "$(scaled "$limit")" "${VG[@]}" "$PROG_DIR/$prog" "$@") \
+    { (_exec_clean --limits=1 timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
         <"$input" >"$T/out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
     output=$(tr -d '\0' <"$T/out")
@@ -108,16 +184,24 @@ run_prog() {
     return 0
 }
 
-# start_bg LOGNAME CMD… — starts a command in the background, bounded to
-# 120 s (scaled), stdout/stderr to $T/LOGNAME.out/.err. Sets BG_PID (also
-# its process group).
+# start_bg LOGNAME CMD… — starts a grader tool (an absolute path: a fake,
+# the probe) in the background, or with --student PROG ARGS… a program of
+# the lab in its sandbox; bounded to 120 s (scaled), stdout/stderr to
+# $T/LOGNAME.out/.err. Sets BG_PID (the job: timeout, its process group).
 start_bg() {
-    local log=$1
+    local log=$1 limited=0
     shift
-    (_exec_clean timeout -k 2 "$(scaled 120)" "$@") \
+    if [ "$1" = --student ]; then
+        shift
+        _student_cmd "$@"
+        limited=1
+    else
+        CMD=("$@")
+    fi
+    (_exec_clean --limits=$limited timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
         </dev/null >"$T/$log.out" 2>"$T/$log.err" &
     BG_PID=$!
-    _record_group "$BG_PID"
+    _record_job "$BG_PID"
 }
 
 # wait_line FILE REGEX SECONDS [PID] — polls FILE until a line matches;
@@ -153,16 +237,19 @@ port_listening() {
 start_server() {
     local name=$1 prog=$2 line
     shift 2
-    [ "${prog#/}" = "$prog" ] && prog=$PROG_DIR/$prog
-    start_bg "$name" "${VG[@]}" "$prog" "$@"
-    SERVER_PID=$BG_PID
+    if [ "${prog#/}" = "$prog" ]; then
+        start_bg "$name" --student "$prog" "$@"
+    else
+        start_bg "$name" "$prog" "$@"
+    fi
+    SERVER_PID=$BG_PID SERVER_JOB=$BG_PID
     SERVER_LOG=$T/$name.out
     SERVER_ERR=$T/$name.err
     local ready=0
     wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' 5 "$SERVER_PID" || ready=$?
     if ((ready == 2)); then
         local code=0
-        wait "$SERVER_PID" || code=$?
+        wait "$SERVER_JOB" || code=$?
         fail_fr "le serveur ${prog##*/} s'est arrêté (code $code) sans annoncer qu'il est prêt" \
             "une ligne « Serveur en écoute sur HÔTE:PORT », puis le serveur reste en marche" \
             "sortie : $(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
@@ -179,6 +266,13 @@ start_server() {
     SERVER_HOST=${line%:*}
     SERVER_HOST=${SERVER_HOST#[}
     SERVER_HOST=${SERVER_HOST%]}
+    # A program of the lab: its own pid (inside the sandbox's wrappers), to
+    # signal it and read its /proc; stop_server waits for its job.
+    if [ "${prog#/}" = "$prog" ]; then
+        SERVER_PID=$(sandbox_program_pid "$SERVER_JOB") ||
+            { fail_fr "le serveur ${prog##*/}" "en marche" "introuvable après son annonce"; return 1; }
+        JOB_OF[$SERVER_PID]=$SERVER_JOB
+    fi
     # Fakes in "closed" mode reserve a port without listening.
     if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
     [ "$SERVER_PORT" != 0 ] ||
@@ -206,26 +300,28 @@ start_fake() {
     return $rc
 }
 
-# stop_server PID [SECONDS] [SIGNAL] — sends SIGNAL (TERM), then waits
-# (bounded) for the exit; sets server_status, and server_killed=1 when the
-# server outlived SECONDS and had to be killed (server_status is then 137).
+# stop_server PID [SECONDS] [SIGNAL] — sends SIGNAL (TERM) to the program,
+# then waits (bounded) for its job to end; sets server_status, and
+# server_killed=1 when the server outlived SECONDS and had to be killed
+# (server_status is then 137).
 stop_server() {
-    local pid=$1 secs=${2:-5} sig=${3:-TERM} i n
+    local pid=$1 secs=${2:-5} sig=${3:-TERM} i n job
+    job=${JOB_OF[$pid]:-$pid}
     server_killed=0
     kill "-$sig" "$pid" 2>/dev/null
     n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < n; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        kill -0 "$job" 2>/dev/null || break
         sleep 0.02
     done
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -KILL -- "-$pid" 2>/dev/null
+    if kill -0 "$job" 2>/dev/null; then
+        _kill_job "$job"
         server_killed=1 server_status=137
-        wait "$pid" 2>/dev/null
+        wait "$job" 2>/dev/null
         return 0
     fi
     server_status=0
-    wait "$pid" 2>/dev/null || server_status=$?
+    wait "$job" 2>/dev/null || server_status=$?
     return 0
 }
 
@@ -233,7 +329,7 @@ stop_server() {
 # files $T/probe.out/.err and probe_local (its local HOST:PORT).
 probe() {
     status=0
-    { (_exec_clean timeout -k 2 "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+    { (_exec_clean --limits=0 timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
         </dev/null >"$T/probe.out" 2>"$T/probe.err"; } 2>/dev/null || status=$?
     probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
     return 0
@@ -245,10 +341,11 @@ probe() {
 status_text() {
     local code=$1
     case $code in
-    124 | 137) echo "$code (tué par le correcteur après le délai : le programme ne s'est pas terminé)" ;;
+    124 | 137) echo "$code (délai${LAST_LIMIT:+ de $LAST_LIMIT s} dépassé : le programme ne s'est pas terminé, le correcteur l'a arrêté)" ;;
     134) echo "$code (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
     139) echo "$code (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
-    153) echo "$code (arrêté par le système : plus de 128 Mio écrits, une boucle d'affichage sans fin ?)" ;;
+    152) echo "$code (temps de calcul épuisé : plus de $LIMIT_CPU s de processeur, une boucle sans fin ?)" ;;
+    153) echo "$code (sortie coupée à $LIMIT_FSIZE_MIB Mio : le système l'a arrêté, une boucle d'affichage sans fin ?)" ;;
     *) if ((code > 128)); then
            echo "$code (tué par le signal $((code - 128)) : SIG$(kill -l $((code - 128)) 2>/dev/null))"
        else
@@ -316,7 +413,7 @@ use_valgrind() {
     command -v valgrind >/dev/null || skip "valgrind absent (sudo apt-get install valgrind)"
     VG=(valgrind --leak-check=full --show-leak-kinds=definite,indirect
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99
-        --track-fds=yes --log-file="$T/valgrind.%p.log")
+        --track-fds=yes)
     TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
 }
 
