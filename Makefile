@@ -64,8 +64,15 @@ prog: $(LIBCOMMON)
 	@mkdir -p $(dir $(OUT))
 	$(CC) $(CFLAGS) -I$(CURDIR)/common -o $(OUT) $(SRC) $(LIBCOMMON) $(LDLIBS)
 
+# The grader compiles student code itself (in its sandbox) with these.
+export CC CFLAGS LDLIBS
+
 $(LAB_TARGETS): lab%: deps
 	@$(GRADE) --strict --tree "$(TREE)" $*
+
+# A lab that does not exist (yet): say which ones do.
+lab%:
+	@echo "Le lab $* n'existe pas. Labs disponibles : $(LAB_NUMS)" >&2; exit 2
 
 grade: deps
 	@$(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all

@@ -288,12 +288,6 @@ grade_lab() {
     base=${bats##*/}; base=${base%.bats}; name=${base#*_}
     labdir=$(compgen -G "$LABROOT/${num}_*" | head -n 1)
     state=$RUN_DIR/$num.state.json
-    rubric_tsv "$bats" >"$RUN_DIR/$num.rubric" || exit 3
-    if [ -n "$T" ] && ! cut -f2 "$RUN_DIR/$num.rubric" | grep -Eq -- "$T"; then
-        echo "T=« $T » ne correspond à aucun test du lab $num. Tests du lab :" >&2
-        grep -v '^[[:space:]]*#' "$RUN_DIR/$num.rubric" | cut -f2 | sed 's/^/  /' >&2
-        exit 2
-    fi
     STATES+=("$state")
 
     say ""
@@ -334,6 +328,21 @@ grade_lab() {
     TABLE+=("$(printf '%-24s %6d %6d   %s' "$num $name" "$pts" "$max" "$mem")")
     TOTAL=$((${TOTAL:-0} + pts)) TOTAL_MAX=$((${TOTAL_MAX:-0} + max))
 }
+
+# Each lab's rubric; a T= that selects no test at all is a usage error.
+matched=0
+for num in "${LABS[@]}"; do
+    f=$(compgen -G "$ROOT/grader/tests/${num}_*.bats" | head -n 1)
+    rubric_tsv "$f" >"$RUN_DIR/$num.rubric" || exit 3
+    [ -z "$T" ] || ! grep -v '^[[:space:]]*#' "$RUN_DIR/$num.rubric" | cut -f2 | grep -Eq -- "$T" || matched=1
+done
+if [ -n "$T" ] && ((!matched)); then
+    echo "T=« $T » ne correspond à aucun test. Tests :" >&2
+    for num in "${LABS[@]}"; do
+        grep -v '^[[:space:]]*#' "$RUN_DIR/$num.rubric" | cut -f2 | sed "s/^/  $num : /" >&2
+    done
+    exit 2
+fi
 
 for num in "${LABS[@]}"; do
     grade_lab "$num"

@@ -118,7 +118,7 @@ sandbox_prog_argv() {
     for e in "${env[@]}"; do SBX+=(--setenv "${e%%=*}" "${e#*=}"); done
     _sandbox_sys_binds
     SBX+=(--proc /proc --dev /dev --tmpfs /tmp
-        --ro-bind "$bindir" /lab --bind "$workdir" /work --chdir /work --)
+        --ro-bind "$bindir" /lab --bind "$workdir" /work --remount-ro / --chdir /work --)
 }
 
 # sandbox_path PROG — where the program sandbox sees PROG_DIR/PROG.
