@@ -218,6 +218,10 @@ const char *net_gai_strerror(int gai_err)
     case EAI_SERVICE: return "service inconnu pour ce type de socket";
     case EAI_FAMILY: return "famille d'adresses non prise en charge";
     case EAI_MEMORY: return "mémoire insuffisante";
-    default: return gai_strerror(gai_err);
+    case EAI_SOCKTYPE: return "type de socket non pris en charge";
+    case EAI_BADFLAGS: return "options de résolution invalides";
+    case EAI_OVERFLOW: return "tampon trop petit pour le résultat";
+    case EAI_SYSTEM: return net_strerror(errno);
+    default: return "erreur de résolution de nom";
     }
 }
