@@ -169,6 +169,7 @@ run_prog() {
     [ -x "$PROG_DIR/$prog" ] || fail_fr "programme introuvable" "$PROG_DIR/$prog compilé" "absent"
     _student_cmd "$prog" "$@"
     LAST_LIMIT=$(scaled "$limit")
+    KILL_REASON="délai de $LAST_LIMIT s dépassé : le programme ne s'est pas terminé, le correcteur l'a arrêté"
     start=$(date +%s%N)
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
@@ -316,6 +317,7 @@ stop_server() {
     done
     if kill -0 "$job" 2>/dev/null; then
         _kill_job "$job"
+        KILL_REASON="toujours en marche $(scaled "$secs") s après SIG$sig : le correcteur l'a tué (SIGKILL)"
         server_killed=1 server_status=137
         wait "$job" 2>/dev/null
         return 0
@@ -341,7 +343,7 @@ probe() {
 status_text() {
     local code=$1
     case $code in
-    124 | 137) echo "$code (délai${LAST_LIMIT:+ de $LAST_LIMIT s} dépassé : le programme ne s'est pas terminé, le correcteur l'a arrêté)" ;;
+    124 | 137) echo "$code (${KILL_REASON:-tué par le correcteur})" ;;
     134) echo "$code (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
     139) echo "$code (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
     152) echo "$code (temps de calcul épuisé : plus de $LIMIT_CPU s de processeur, une boucle sans fin ?)" ;;
@@ -417,29 +419,51 @@ use_valgrind() {
     TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
 }
 
+# valgrind_explain LOG — valgrind's findings in French, each with the first
+# frame in the lab's own files (file:line), at most 8 lines.
+valgrind_explain() {
+    awk '
+    function frame(line) { return match(line, /\([^ ()]+\.c:[0-9]+\)/) ? substr(line, RSTART + 1, RLENGTH - 2) : "" }
+    function flush() {
+        if (what != "") { print what (where != "" ? " — dans " where : ""); n++ }
+        what = ""; where = ""
+    }
+    { sub(/^==[0-9]+== /, "") }
+    /^Invalid read of size/      { flush(); what = "lecture invalide de " $5 " octets (hors d'\''un bloc alloué, ou après free)" ; next }
+    /^Invalid write of size/     { flush(); what = "écriture invalide de " $5 " octets (débordement de tampon ?)"; next }
+    /^Invalid free|^Mismatched free/ { flush(); what = "libération invalide (free d'\''un pointeur non alloué ou déjà libéré)"; next }
+    /^Conditional jump or move depends on uninitialised/ { flush(); what = "décision prise sur une valeur non initialisée"; next }
+    /^Use of uninitialised value/ { flush(); what = "utilisation d'\''une valeur non initialisée"; next }
+    /^Syscall param .* uninitialised/ { flush(); what = "appel système avec des octets non initialisés (" $3 ")"; next }
+    /^Source and destination overlap/ { flush(); what = "copie entre zones qui se chevauchent (memcpy : utilisez memmove)"; next }
+    /are definitely lost in loss record/ { flush(); what = "fuite certaine : " $1 " octets jamais libérés (free manquant)"; next }
+    /are indirectly lost in loss record/ { flush(); what = "fuite indirecte : " $1 " octets, perdus avec le bloc qui les désignait"; next }
+    /^Open AF_[A-Z0-9]+ socket [0-9]+/ { flush(); sub(/:$/, "", $4); what = "socket " $4 " encore ouverte à la sortie (close manquant)"; next }
+    /^Open file descriptor [0-9]+:/ {
+        flush(); fd = $4; sub(/:$/, "", fd)
+        if (fd + 0 > 2) what = "descripteur " fd " encore ouvert à la sortie : " $5
+        next }
+    /^ +(at|by) 0x/ { if (what != "" && where == "" && (f = frame($0)) != "" && f !~ /^vg_/) where = f; next }
+    /^ *$/ { flush() }
+    END { flush() }
+    ' "$1" | awk '!seen[$0]++' | head -n 8
+}
+
 # expect_memcheck_clean — every valgrind log of the test: no error, no
 # definite or indirect leak, no descriptor left open at exit but the 3
-# standard ones (valgrind 3.19 lists its own log file as an inherited fd 3:
-# that one entry is not the program's).
+# standard ones; each finding said in French with its place in the code.
 expect_memcheck_clean() {
-    local log bad=0 msg= open
+    local log bad=0 msg= found
     compgen -G "$T/valgrind.*.log" >/dev/null ||
         fail_fr "le test mémoire" "un rapport de valgrind" "aucun (le programme a-t-il démarré ?)"
     for log in "$T"/valgrind.*.log; do
-        if ! grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+        found=$(valgrind_explain "$log")
+        if ! grep -q 'FILE DESCRIPTORS:' "$log"; then
             bad=1
-            msg+=$(grep -E 'Invalid|uninitialised|definitely lost|indirectly lost|ERROR SUMMARY' "$log" |
-                head -n 8 | sed 's/^==[0-9]*== //')$'\n'
-        fi
-        grep -q 'FILE DESCRIPTORS:' "$log" || {
+            msg+="pas de bilan de valgrind : le programme a été tué avant la fin (délai, signal non géré ?)"$'\n'
+        elif ! grep -q 'ERROR SUMMARY: 0 errors' "$log" || [ -n "$found" ]; then
             bad=1
-            msg+="pas de bilan des descripteurs (le programme a-t-il été tué ?)"$'\n'
-        }
-        open=$(grep -E '^==[0-9]+== Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+' "$log" |
-            grep -Ev 'Open file descriptor [0-9]+: .*/valgrind\.[0-9]+\.log$' | sed 's/^==[0-9]*== //')
-        if [ -n "$open" ]; then
-            bad=1
-            msg+="descripteurs encore ouverts à la sortie :"$'\n'$(head -n 6 <<<"$open")$'\n'
+            msg+=${found:-"erreur signalée par valgrind (voir valgrind --leak-check=full --track-fds=yes)"}$'\n'
         fi
     done
     ((bad == 0)) && return 0
