@@ -81,21 +81,18 @@ gradebook: deps
 	@test -n "$(SUBMISSIONS)" || { echo "make gradebook : indiquez SUBMISSIONS=dossier des copies (un sous-dossier par étudiant)" >&2; exit 2; }
 	@bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
 
-test: deps
+# In the students' archive (no solutions/), the suite's self-test is not offered.
+test:
+	@if [ ! -d solutions ]; then \
+	    echo "make test vérifie la suite elle-même (solutions de référence, mutants) : il n'est pas proposé dans l'archive étudiante. Utilisez make labNN." >&2; exit 2; fi
 	@bash grader/selftest.sh
 
 skeletons:
 	bash grader/gen_skeletons.sh solutions labs
 
-# The students' archive: no solutions/, and no mutants (their context lines
-# are solution code).
-DIST_FILES := Makefile README.md .gitignore common labs grader
+# The students' archive: the last commit, without solutions/ or mutants.
 dist:
-	@rm -rf $(BUILD)/dist && mkdir -p $(BUILD)/dist/tp-reseau
-	@tar -cf - --exclude=grader/mutants $(DIST_FILES) | tar -xf - -C $(BUILD)/dist/tp-reseau
-	@tar -czf $(BUILD)/dist/tp-reseau.tar.gz -C $(BUILD)/dist tp-reseau
-	@rm -rf $(BUILD)/dist/tp-reseau
-	@echo "Archive étudiante : $(BUILD)/dist/tp-reseau.tar.gz"
+	@bash grader/dist.sh "$(BUILD)/dist/tp-reseau.tar.gz"
 
 deps:
 	@bash grader/deps.sh
