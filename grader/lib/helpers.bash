@@ -377,13 +377,25 @@ expect_stderr_matches() {
     fail_fr "le message d'erreur de « $LAST_CMD »" "${2:-un message qui correspond à /$1/}" "$(show "$T/err")"
 }
 
-# expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files.
+# expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files;
+# says where they part, and when the actual bytes stop right before a NUL
+# of the expected ones, the likeliest cause (text functions on bytes).
 expect_same_bytes() {
     cmp -s "$1" "$2" && return 0
-    local diff
-    diff=$(cmp "$1" "$2" 2>&1 | head -n 1)
-    fail_fr "$3" "$(wc -c <"$1") octets identiques à ceux envoyés" \
-        "$(wc -c <"$2") octets — ${diff:-différents}"
+    local want got where first
+    want=$(wc -c <"$1") got=$(wc -c <"$2")
+    first=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* differ: byte \([0-9]*\),.*/\1/p')
+    if [ -n "$first" ]; then
+        where="différents à partir de l'octet n° $first"
+    elif ((got < want)); then
+        where="il manque la fin : seulement les $got premiers octets sur $want"
+        if [ "$(tail -c +$((got + 1)) "$1" | head -c 1 | od -An -tu1 | tr -d ' ')" = 0 ]; then
+            where+=" — coupé juste avant un octet nul : printf(\"%s\"), strlen ou strcpy traitent les octets comme du texte"
+        fi
+    else
+        where="$((got - want)) octets de trop après les $want attendus"
+    fi
+    fail_fr "$3" "$want octets identiques à ceux envoyés" "$got octets — $where"
 }
 
 # expect_elapsed MIN_MS MAX_MS WHAT — MAX is scaled by TIMEOUT_SCALE.
