@@ -266,8 +266,10 @@ strict_ok() {
     make -s lab01 NOVALGRIND=1 >"$WORK/lab01.log" 2>&1 && { echo "make lab01 a réussi sur le squelette"; return 1; }
     grep -q "✗" "$WORK/lab01.log" && grep -q "indice :" "$WORK/lab01.log" &&
         grep -q "Lab 01 — tcp_client : " "$WORK/lab01.log" || { cat "$WORK/lab01.log"; return 1; }
+    local sel
+    sel=$(rubric_sum grader/tests/01_tcp_client.rubric 'IPv6|refusée')
     make -s lab01 TREE=solutions T='IPv6|refusée' >"$WORK/lab01s.log" 2>&1 || { cat "$WORK/lab01s.log"; return 1; }
-    grep -q "Lab 01 — tcp_client : 15/15" "$WORK/lab01s.log" || { cat "$WORK/lab01s.log"; return 1; }
+    grep -q "Lab 01 — tcp_client : $sel/$sel" "$WORK/lab01s.log" || { cat "$WORK/lab01s.log"; return 1; }
     local rc=0
     make -s lab01 T='aucun test ne porte ce nom' >"$WORK/lab01t.log" 2>&1 || rc=$?
     grep -q "ne correspond à aucun test" "$WORK/lab01t.log" || { cat "$WORK/lab01t.log"; return 1; }
@@ -386,9 +388,16 @@ dist_ok() {
     [ ! -e "$d/solutions" ] && [ ! -e "$d/grader/mutants" ] || { echo "solutions ou mutants dans l'archive"; return 1; }
     if grep -rl --include='*.c' --include='*.h' 'BEGIN SOLUTION' "$d"; then echo "code de solution dans l'archive"; return 1; fi
     (cd "$d" && make -s lab01 NOVALGRIND=1 T='invalide|refusée') >"$WORK/dist.log" 2>&1
-    grep -q "Lab 01 — tcp_client : 5/15" "$WORK/dist.log" || { cat "$WORK/dist.log"; return 1; }
+    local sel
+    sel=$(rubric_sum grader/tests/01_tcp_client.rubric 'invalide|refusée')
+    grep -Eq "Lab 01 — tcp_client : [0-9]+/$sel" "$WORK/dist.log" && grep -q '✗' "$WORK/dist.log" ||
+        { cat "$WORK/dist.log"; return 1; }
+    local rc=0
+    (cd "$d" && make -s test) >"$WORK/dist.test.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && grep -q "pas proposé dans l'archive étudiante" "$WORK/dist.test.log" ||
+        { echo "make test dans l'archive : code $rc"; cat "$WORK/dist.test.log"; return 1; }
 }
-check "make dist : archive étudiante sans solutions, notable telle quelle" dist_ok
+check "make dist : archive étudiante sans solutions, notable telle quelle, make test non proposé" dist_ok
 
 section "Copies hostiles : bornées, expliquées, nettoyées"
 # Each hostile submission (grader/hostile/NAME/NN_lab/) and a few made here

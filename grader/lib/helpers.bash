@@ -225,8 +225,6 @@ wait_line() {
 # kernel's table instead of connecting, so the server sees no extra client.
 port_listening() {
     local hex
-    # Without the kernel's table (not Linux), the ready line has to do.
-    [ -r /proc/net/tcp ] || return 0
     hex=$(printf ':%04X$' "$1")
     awk -v p="$hex" '$2 ~ p && $4 == "0A" { found = 1 } END { exit !found }' \
         /proc/net/tcp /proc/net/tcp6 2>/dev/null
