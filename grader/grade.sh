@@ -79,7 +79,14 @@ else
     exit 3
 fi
 
-RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/grade.XXXXXX") || exit 3
+# As root, the sandbox's user must reach the run folder (bwrap binds it
+# after dropping to that user): a TMPDIR it cannot cross gives way to /tmp.
+TMPBASE=${TMPDIR:-/tmp}
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid="$SANDBOX_UID" --regid="$SANDBOX_GID" --clear-groups \
+    test -x "$TMPBASE" 2>/dev/null; then
+    TMPBASE=/tmp
+fi
+RUN_DIR=$(mktemp -d "$TMPBASE/grade.XXXXXX") || exit 3
 # Traversable (not readable) by the sandbox's user in the partial mode.
 chmod 711 "$RUN_DIR"
 JOB_PIDFILE=$RUN_DIR/job.pid READER_PID= PHASE_PID=
@@ -172,7 +179,7 @@ cc_filter() {
         sub(/^In file included from /, "", path); sub(/^ +from /, "", path)
         if (path ~ /^[^ :]+:/) {
             sub(/:.*$/, "", path)
-            keep = loc_ok(path) || path ~ /^(collect2|cc1|gcc|cc|clang|ld)$/
+            keep = loc_ok(path) || path ~ /^(collect2|cc1|gcc|cc|clang|ld|bwrap|timeout)$/
         } else keep = 1
         if (!keep) {
             if (!masked++) print "(message sur un fichier hors de votre lab, masqué : n'\''incluez que vos fichiers et ceux du système)"
@@ -258,7 +265,7 @@ run_phase() {
         echo $! >"$JOB_PIDFILE"
         wait $!
         echo "# fin-$token $?"
-    ) >"$fifo" &
+    ) >"$fifo" 2>/dev/null &
     PHASE_PID=$!
     local extra=()
     ((QUIET)) && extra+=(--quiet)

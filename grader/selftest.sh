@@ -308,13 +308,19 @@ leftovers() {
 # left running. A missing trap would fail on the message or the code.
 interrupt_ok() {
     local sig=$1 want=$2 tmp=$WORK/intr.$1 pid i rc=0
-    mkdir -p "$tmp"
-    TMPDIR=$tmp setsid make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
+    # Crossable by the sandbox's user, so that the run folder goes there.
+    mkdir -p "$tmp" && chmod 711 "$WORK" "$tmp"
+    # Job control: the job gets its own process group, as in a terminal,
+    # and SIGINT is not ignored (it is for a plain & in a script).
+    set -m
+    TMPDIR=$tmp make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
+    set +m
+    # This run's server: its sandbox binds $tmp/grade.*/bin/02 as /lab.
     for ((i = 0; i < 300; i++)); do
-        pgrep -f "$tmp/grade\..*/lab/echo_server|/lab/echo_server" >/dev/null && break
+        pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null && break
         sleep 0.05
     done
-    pgrep -f "/lab/echo_server" >/dev/null || { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; return 1; }
+    pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null || { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; return 1; }
     if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     kill -0 "$pid" 2>/dev/null && { echo "toujours en marche 5 s après SIG$sig"; kill -KILL -- "-$pid"; return 1; }
