@@ -18,6 +18,8 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB=$ROOT/grader/lib
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
+# rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
+rubric_tsv() { cat "${1%.bats}.rubric"; }
 all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
 while (($#)); do
     case $1 in
@@ -27,6 +29,14 @@ while (($#)); do
     --strict) STRICT=1; shift ;;
     --quiet) QUIET=1; shift ;;
     all) mapfile -t -O "${#LABS[@]}" LABS < <(all_labs); shift ;;
+    --labs)
+        # Every lab of the suite: folder name and maximum (the gradebook's columns).
+        for n in $(all_labs); do
+            f=$(compgen -G "$ROOT/grader/tests/${n}_*.bats" | head -n 1)
+            b=${f##*/}
+            printf '%s\t%s\n' "${b%.bats}" "$(rubric_tsv "$f" | awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }')"
+        done
+        exit 0 ;;
     [0-9][0-9])
         if ! compgen -G "$ROOT/grader/tests/$1_*.bats" >/dev/null; then
             echo "Le lab $1 n'existe pas. Labs disponibles : $(all_labs | tr '\n' ' ')" >&2
@@ -154,9 +164,6 @@ fi
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--std=c11 -Wall -Wextra -Werror -pedantic -g -gdwarf-4 -O2}
 LDLIBS=${LDLIBS:--pthread}
-
-# rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
-rubric_tsv() { cat "${1%.bats}.rubric"; }
 
 # lab_annotation BATS KEY — the value of a "# @KEY value" line of the bats
 # file (one per line for @program).
