@@ -143,9 +143,15 @@ class Phase:
         return status == "fail"
 
 
+def selected(args):
+    """The lab's state and the rubric's tests that T= selects."""
+    filt = re.compile(args.filter) if args.filter else None
+    tests = [t for t in read_rubric(args.rubric) if not filt or filt.search(t["name"])]
+    return load_state(args.state), tests
+
+
 def cmd_phase(args):
-    rubric = read_rubric(args.rubric)
-    state = load_state(args.state)
+    state, rubric = selected(args)
     ph = Phase(args, rubric, state)
     end_rc = None
     marker = f"# fin-{args.token} "
@@ -178,7 +184,6 @@ def cmd_phase(args):
         return 10
     # Tests of this phase that never reported: the budget ran out, or bats
     # itself stopped.
-    filt = re.compile(args.filter) if args.filter else None
     if end_rc in (124, 137):
         why = f"budget épuisé : {args.budget} s pour cette partie du lab"
     elif end_rc == 0:
@@ -187,8 +192,6 @@ def cmd_phase(args):
         why = f"le correcteur s'est arrêté (code {end_rc})"
     for t in rubric:
         if t["name"] in state["results"] or not in_phase(t["name"], args.phase):
-            continue
-        if filt and not filt.search(t["name"]):
             continue
         reason = why or "aucun résultat"
         state["results"][t["name"]] = {"status": "notrun", "score": 0, "max": t["points"],
@@ -199,15 +202,11 @@ def cmd_phase(args):
 
 
 def cmd_fail_all(args):
-    rubric = read_rubric(args.rubric)
-    state = load_state(args.state)
-    filt = re.compile(args.filter) if args.filter else None
+    state, rubric = selected(args)
     why = clean_text(open(args.why, "rb").read()) if os.path.exists(args.why) else args.why
     for line in why.rstrip("\n").split("\n"):
         say(args, f"  {RED}│{OFF} {line}")
     for t in rubric:
-        if filt and not filt.search(t["name"]):
-            continue
         state["results"][t["name"]] = {"status": "fail", "score": 0, "max": t["points"], "output": why}
         say(args, f"  {RED}✗{OFF} [ 0/{t['points']:2d}] {t['name']} {DIM}(non compilé){OFF}")
     save_state(args.state, state)
@@ -215,15 +214,11 @@ def cmd_fail_all(args):
 
 
 def cmd_finish(args):
-    rubric = read_rubric(args.rubric)
-    state = load_state(args.state)
-    filt = re.compile(args.filter) if args.filter else None
+    state, rubric = selected(args)
     pts = mx = 0
     mem = "—"
     tests = []
     for t in rubric:
-        if filt and not filt.search(t["name"]):
-            continue
         r = state["results"].get(t["name"]) or {
             "status": "notrun", "score": 0, "max": t["points"], "output": "non exécuté"}
         pts += r["score"]
