@@ -257,7 +257,8 @@ compile_lab() {
 }
 
 # run_phase NUM BATS STATE PHASE BUDGET — one bats run in a new lab
-# sandbox, its TAP read as it streams. Returns 10 on FAILFAST's first failure.
+# sandbox, its TAP read as it streams. Returns 10 on FAILFAST's first
+# failure, 11 when the budget ran out (the next phase is then not run).
 run_phase() {
     local num=$1 bats=$2 state=$3 phase=$4 budget=$5 fifo token
     fifo=$RUN_DIR/$num.$phase.fifo

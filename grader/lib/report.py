@@ -184,21 +184,24 @@ def cmd_phase(args):
         return 10
     # Tests of this phase that never reported: the budget ran out, or bats
     # itself stopped.
-    if end_rc in (124, 137):
+    exhausted = end_rc in (124, 137)
+    if exhausted:
         why = f"budget épuisé : {args.budget} s pour cette partie du lab"
     elif end_rc == 0:
         why = None
     else:
         why = f"le correcteur s'est arrêté (code {end_rc})"
     for t in rubric:
-        if t["name"] in state["results"] or not in_phase(t["name"], args.phase):
+        # A program that used up the budget would use up the next phase's
+        # too: the remaining tests of every phase are not run.
+        if t["name"] in state["results"] or not (exhausted or in_phase(t["name"], args.phase)):
             continue
         reason = why or "aucun résultat"
         state["results"][t["name"]] = {"status": "notrun", "score": 0, "max": t["points"],
                                        "output": f"non exécuté ({reason})"}
         say(args, f"  {YELLOW}–{OFF} [ 0/{t['points']:2d}] {t['name']} {DIM}(non exécuté : {reason}){OFF}")
     save_state(args.state, state)
-    return 0
+    return 11 if exhausted else 0
 
 
 def cmd_fail_all(args):
