@@ -297,10 +297,11 @@ concurrent_ok() {
 check "deux « make grade » en même temps réussissent tous les deux" concurrent_ok
 
 # What the grade left running: processes of the sandbox's user, bwrap
-# sandboxes, or anything whose command line names FOLDER.
+# sandboxes, or anything whose command line names FOLDER. Zombies are not
+# running (this machine's init may reap them late).
 leftovers() {
-    { pgrep -u "$(id -u nobody 2>/dev/null || echo 65534)" -a; pgrep -a bwrap; pgrep -af -- "$1"; } 2>/dev/null |
-        grep -v -e pgrep || true
+    ps -eo pid=,stat=,uid=,args= | awk -v uid="$(id -u nobody 2>/dev/null || echo 65534)" -v pat="$1" '
+        $2 !~ /^Z/ && $4 != "awk" && $4 != "ps" && ($3 == uid || $4 ~ /(^|\/)bwrap$/ || index($0, pat))'
 }
 
 # Ctrl-C as a terminal sends it (SIGINT to the foreground process group),
@@ -452,7 +453,7 @@ hostile_ok() {
     grep -Eq -- "$re" "$H/$name.log" || { echo "raison attendue absente : /$re/"; head -n 60 "$H/$name.log"; return 1; }
 }
 check "copie qui forge des lignes TAP et écrit dans les fichiers du correcteur : 0 point" \
-    hostile_ok forge 60 0 'descripteurs forgés : [0-2], fichiers forgés'
+    hostile_ok forge 60 0 'descripteurs forgés : [0-9]+, fichiers forgés : 0'
 check "copie qui affiche son environnement et cherche le correcteur : rien à voir" \
     hostile_ok env_spy 60 0 'inaccessible'
 env_clean() { ! grep -Eq 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" || { grep -E 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" | head; return 1; }; }
