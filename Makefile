@@ -68,18 +68,18 @@ prog: $(LIBCOMMON)
 export CC CFLAGS LDLIBS
 
 $(LAB_TARGETS): lab%: deps
-	@$(GRADE) --strict --tree "$(TREE)" $*
+	@exec $(GRADE) --strict --tree "$(TREE)" $*
 
 # A lab that does not exist (yet): say which ones do.
 lab%:
 	@echo "Le lab $* n'existe pas. Labs disponibles : $(LAB_NUMS)" >&2; exit 2
 
 grade: deps
-	@$(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
+	@exec $(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
 
 gradebook: deps
 	@test -n "$(SUBMISSIONS)" || { echo "make gradebook : indiquez SUBMISSIONS=dossier des copies (un sous-dossier par étudiant)" >&2; exit 2; }
-	@bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
+	@exec bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
 
 # In the students' archive (no solutions/), the suite's self-test is not offered.
 test:

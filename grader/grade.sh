@@ -102,6 +102,11 @@ chmod 711 "$RUN_DIR"
 JOB_PIDFILE=$RUN_DIR/job.pid READER_PID= PHASE_PID=
 kill_job() {
     local p
+    # The reader first: it must not report the end of a run it did not see
+    # through, then the phase's shell, then the lab itself.
+    # Each kill is waited for at once: bash would print a job notice.
+    [ -n "$READER_PID" ] && { kill -KILL "$READER_PID"; wait "$READER_PID"; } 2>/dev/null
+    [ -n "$PHASE_PID" ] && { kill -KILL "$PHASE_PID"; wait "$PHASE_PID"; } 2>/dev/null
     if [ -s "$JOB_PIDFILE" ]; then
         p=$(cat "$JOB_PIDFILE")
         # timeout leads its own process group: it, the lab sandbox and,
@@ -109,8 +114,6 @@ kill_job() {
         kill -KILL -- "-$p" 2>/dev/null
         : >"$JOB_PIDFILE"
     fi
-    [ -n "$PHASE_PID" ] && kill -KILL "$PHASE_PID" 2>/dev/null
-    [ -n "$READER_PID" ] && kill -KILL "$READER_PID" 2>/dev/null
     PHASE_PID= READER_PID=
     return 0
 }
@@ -122,8 +125,13 @@ cleanup() {
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
-trap 'echo "Notation interrompue." >&2; exit 130' INT
-trap 'echo "Notation interrompue." >&2; exit 143' TERM
+interrupted() {
+    kill_job
+    echo "Notation interrompue." >&2
+    exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
 # Without a PID namespace, a program that escaped its process group is
 # found by its working folder (every student program runs in one under
