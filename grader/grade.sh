@@ -154,8 +154,6 @@ if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
     exit 3
 fi
 mkdir -p "$RUN_DIR/work" "$RUN_DIR/tmp" && chmod 711 "$RUN_DIR/work"
-SANDBOX_ETC=$RUN_DIR/etc
-sandbox_make_etc "$SANDBOX_ETC"
 sandbox_lab_argv
 
 SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
@@ -313,6 +311,11 @@ grade_lab() {
     state=$RUN_DIR/$num.state.json
     STATES+=("$state")
 
+    # The lab's /etc: its bats file may give names addresses ("# @hosts
+    # ADDRESS NAME…" lines), so that no test needs a DNS server.
+    SANDBOX_ETC=$RUN_DIR/etc.$num
+    sandbox_make_etc "$SANDBOX_ETC"
+    lab_annotation "$bats" hosts >>"$SANDBOX_ETC/hosts"
     say ""
     say "${BOLD}━━ Lab $num — $name ━━${OFF}"
     local failure=
