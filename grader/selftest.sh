@@ -427,15 +427,17 @@ ln -s "$REL/labs" "$H/trees/include_rel"
 mkdir -p "$H/trees/badname/01_tcp_client"
 cp solutions/01_tcp_client/tcp_client.c "$H/trees/badname/01_tcp_client/"
 echo 'int main(void) { return 0; }' >"$H/trees/badname/01_tcp_client/z;touch pwned;'q\" \$(touch pwned2).c"
+# NAME_partial: the same copy graded with the partial isolation.
 HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
-    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01)
+    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01)
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
 grade_hostile() {
-    local name=${1%%:*} lab=${1#*:} start=$SECONDS
-    (cd "$H" && NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" --tree "$H/trees/$name" \
-        --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
+    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
+    [ "${name%_partial}" != "$name" ] && sandbox=none
+    (cd "$H" && GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
+        --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
     echo "$? $((SECONDS - start))" >"$H/$name.rc"
 }
 export -f grade_hostile
@@ -459,6 +461,8 @@ check "copie qui affiche son environnement et cherche le correcteur : rien à vo
 env_clean() { ! grep -Eq 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" || { grep -E 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" | head; return 1; }; }
 check "copie espionne : ni variable ni chemin du correcteur dans ce qu'elle voit" env_clean
 check "démon double fork + setsid : 0 point, ne survit pas" hostile_ok daemon 60 0 'sans annoncer'
+check "démon double fork, isolation partielle : 0 point, ne survit pas" hostile_ok daemon_partial 60 0 'isolation : partielle'
+check "bombe de fork, isolation partielle : bornée" hostile_ok forkbomb_partial 60 0 'forks réussis : [0-9]{1,2},'
 check "bombe de fork (3000) : bornée par la limite de processus" hostile_ok forkbomb 60 0 'forks réussis : [0-9]{1,2},'
 check "boucle sans fin : le lab s'arrête à son budget (60 s), tests restants non exécutés" \
     hostile_ok loop 90 0 'budget épuisé|délai de [0-9.]+ s dépassé'
