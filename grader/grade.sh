@@ -9,7 +9,8 @@
 #   --strict       exit 1 unless every graded lab has full marks (make labNN)
 # Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
 # at its first failed test: mutants), TIMEOUT_SCALE, NO_COLOR, CC, CFLAGS,
-# GRADER_SANDBOX=none (force the partial isolation).
+# GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
+# bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
 # with --strict, 2 usage error (T=…), 3 the grader itself could not run,
 # 130/143 interrupted.
@@ -286,7 +287,7 @@ run_phase() {
     [ "${FAILFAST:-0}" = 1 ] && extra+=(--failfast)
     python3 "$LIB/report.py" phase --rubric "$RUN_DIR/$num.rubric" --state "$state" \
         --lab "$num" --name "$name" --phase "$phase" --filter "$T" --budget "$budget" \
-        --token "$token" "${extra[@]}" <"$fifo" &
+        --token "$token" "${extra[@]}" < <(if [ -n "${GRADER_TAP:-}" ]; then tee -a "$GRADER_TAP"; else cat; fi <"$fifo") &
     READER_PID=$!
     local rc=0
     wait "$READER_PID" || rc=$?

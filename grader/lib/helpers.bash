@@ -86,8 +86,10 @@ _kill_job() {
 
 teardown() {
     local g
-    for g in "${STARTED[@]}"; do _kill_job "$g"; done
-    for g in "${STARTED[@]}"; do wait "$g" 2>/dev/null || true; done
+    {
+        for g in "${STARTED[@]}"; do _kill_job "$g"; done
+        for g in "${STARTED[@]}"; do wait "$g" || true; done
+    } 2>/dev/null
 }
 
 # Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), under
@@ -320,10 +322,11 @@ stop_server() {
         sleep 0.02
     done
     if kill -0 "$job" 2>/dev/null; then
-        _kill_job "$job"
+        # Killed and reaped in one redirected block: bash would print a
+        # job notice into the report.
+        { _kill_job "$job"; wait "$job" || true; } 2>/dev/null
         KILL_REASON="toujours en marche $(scaled "$secs") s après SIG$sig : le correcteur l'a tué (SIGKILL)"
         server_killed=1 server_status=137
-        wait "$job" 2>/dev/null
         return 0
     fi
     server_status=0
