@@ -78,6 +78,7 @@ test: deps
 	@bash grader/selftest.sh
 
 skeletons:
+	for f in grader/tests/[0-9][0-9]_*.bats; do python3 grader/lib/rubric.py table --write "$$f" || exit 1; done
 	bash grader/gen_skeletons.sh solutions labs
 
 # The students' archive: no solutions/, and no mutants (their context lines

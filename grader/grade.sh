@@ -107,7 +107,8 @@ grade_lab() {
     testfile=$(compgen -G "$ROOT/grader/tests/${num}_*.bats" | head -n 1)
     [ -n "$testfile" ] || { echo "grade.sh: pas de tests pour le lab $num" >&2; exit 3; }
     base=${testfile##*/}; base=${base%.bats}; name=${base#*_}
-    rubric=${testfile%.bats}.rubric
+    rubric=$RUN_DIR/$num.rubric
+    python3 "$ROOT/grader/lib/rubric.py" tsv "$testfile" >"$rubric" || exit 3
     labdir=$(compgen -G "$LABROOT/${num}_*" | head -n 1)
     tap=$RUN_DIR/$num.tap records=$RUN_DIR/$num.records
     : >"$tap"

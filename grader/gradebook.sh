@@ -19,7 +19,7 @@ labs=() maxes=()
 for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do
     b=${f##*/}
     labs+=("${b%.bats}")
-    maxes+=("$(awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }' "${f%.bats}.rubric")")
+    maxes+=("$(python3 "$ROOT/grader/lib/rubric.py" tsv "$f" | awk -F'\t' '{ s += $1 } END { print s + 0 }')")
 done
 
 # A field quoted when it holds a comma, a quote or a line break.

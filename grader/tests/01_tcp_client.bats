@@ -6,6 +6,9 @@ load ../lib/helpers
 
 request=$'GET / HTTP/1.0\r\n\r\n'
 
+# @points 10
+# @req R6 R8
+# @hint §2 « Client TCP simple » : connect, puis send, puis recv — man 2 connect, man 2 send, man 2 recv
 @test "envoie le message et affiche la réponse du serveur" {
     start_fake echo
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "bonjour le serveur"
@@ -13,6 +16,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "bonjour le serveur"
 }
 
+# @points 10
+# @req R10
+# @hint §2 « Client TCP simple » : response = sock.recv(4096), un seul appel — man 2 recv
 @test "sans -a : un seul recv de 4096 octets au plus" {
     start_fake respond -n 20000 -c 1000 -d 5 -s "$SEED"
     "$FAKE_DIR/peer" gen -n 20000 -s "$SEED" >"$T/expected"
@@ -27,6 +33,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_same_bytes "$T/prefix" "$T/out" "les octets affichés (début de la réponse)"
 }
 
+# @points 10
+# @req R12
+# @hint §2 « Client TCP avec context manager » : boucle de recv jusqu'à ce qu'il renvoie 0 — man 2 recv
 @test "avec -a : lit toute une réponse découpée en nombreux segments" {
     start_fake respond -n 30000 -c 700 -d 3 -s "$SEED"
     "$FAKE_DIR/peer" gen -n 30000 -s "$SEED" >"$T/expected"
@@ -35,6 +44,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée (30000 octets en 43 segments)"
 }
 
+# @points 10
+# @req R8 R11
+# @hint §2 « Client TCP avec context manager » : sendall, pas strlen sur des octets ; read renvoie un nombre d'octets — man 2 read, man 2 send
 @test "avec -a : 8 Mio de données binaires lues sur l'entrée standard arrivent intactes" {
     # 8 MiB through a 4 KiB receive window: more than the client's send
     # buffer can hold, so send() must be called again for what is left.
@@ -46,6 +58,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "8388608"
 }
 
+# @points 5
+# @req R11
+# @hint demi-fermeture : shutdown(fd, SHUT_WR) après l'envoi — man 2 shutdown
 @test "avec -a : ferme l'envoi (shutdown) pour signaler la fin de la requête" {
     start_fake sink -o "$T/received"
     run_prog -l 10 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "ping"
@@ -53,6 +68,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "4"
 }
 
+# @points 10
+# @req R13
+# @hint §2 : connect échoue avec ECONNREFUSED ; afficher la raison (net_strerror) et renvoyer 1 — man 2 connect
 @test "connexion refusée : code 1 et message clair, sans attendre" {
     start_fake closed
     run_prog tcp_client -t 5 127.0.0.1 "$FAKE_PORT" "bonjour"
@@ -61,6 +79,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_elapsed 0 2000 "la durée (un refus est immédiat, pas besoin d'attendre le délai)"
 }
 
+# @points 5
+# @req R4 R15
+# @hint « Points clés » : toujours un timeout — recv_timeout / poll — man 2 poll
 @test "serveur silencieux : délai dépassé après -t 0.5, code 1" {
     start_fake silent
     run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "allô ?"
@@ -69,6 +90,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_elapsed 400 4000 "la durée avant d'abandonner (-t 0.5)"
 }
 
+# @points 5
+# @req R12 R15
+# @hint écrire chaque morceau reçu avant d'attendre le suivant, puis signaler le délai — man 2 recv, man 2 poll
 @test "serveur qui se tait en pleine réponse : ce qui est arrivé est affiché, puis délai dépassé" {
     start_fake partial -m "début de la réponse"
     run_prog -l 5 tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT" "requête"
@@ -77,6 +101,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
 }
 
+# @points 5
+# @req R14
+# @hint connexion avec délai : connect_timeout (connect non bloquant + poll + SO_ERROR) — man 2 connect
 @test "hôte qui ne répond pas : délai de connexion dépassé après -t 0.5" {
     start_fake blackhole
     run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "bonjour"
@@ -85,6 +112,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_elapsed 400 4000 "la durée de la tentative de connexion (-t 0.5)"
 }
 
+# @points 5
+# @req R6
+# @hint §4 « Résolution DNS » : getaddrinfo avec AF_UNSPEC, puis socket(ai_family, …) — man 3 getaddrinfo
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
     require_ipv6
     start_fake echo -b ::1
@@ -93,6 +123,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "bonjour en IPv6"
 }
 
+# @points 5
+# @req R17
+# @hint recv renvoie -1 avec ECONNRESET : c'est une erreur, pas une fin normale — man 2 recv
 @test "connexion réinitialisée par le serveur : code 1 et message" {
     start_fake reset -m "au revoir"
     run_prog -l 8 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
@@ -100,6 +133,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "réinitialis|reset" "un message qui dit que la connexion a été réinitialisée"
 }
 
+# @points 5
+# @req R1 R2
+# @hint getopt : -h → usage sur stdout et 0 ; erreur d'usage → stderr et 2 — man 3 getopt
 @test "usage : -h sur la sortie standard (code 0), mauvais arguments sur la sortie d'erreur (code 2)" {
     run_prog tcp_client -h
     expect_status 0
@@ -115,6 +151,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 2
 }
 
+# @points 5
+# @req R3 R4
+# @hint valider avec parse_port et parse_timeout_ms (common/cli.h) avant toute connexion
 @test "port ou délai invalide : message clair et code 2, sans se connecter" {
     local p t
     for p in 0 65536 99999 abc -5 8O ""; do
@@ -129,6 +168,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     done
 }
 
+# @points 10
+# @req R19
+# @hint freeaddrinfo sur tous les chemins, close(fd) avant de quitter — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_fake respond -n 20000 -s "$SEED"
