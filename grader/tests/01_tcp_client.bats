@@ -258,7 +258,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @points 5
 # @req R7
 # @hint boucle sur ai_next : une adresse qui échoue (close, puis la suivante) n'est pas la fin — man 3 getaddrinfo
-@test "essaie chaque adresse du nom : ::1 refusée puis 127.0.0.1, et l'inverse" {
+@test "essaie chaque adresse du nom à son tour : ::1 sans serveur puis 127.0.0.1, et l'inverse" {
     require_ipv6
     # Without DNS, a name with two addresses comes from a private
     # /etc/hosts, mounted over the real one in a user namespace.
