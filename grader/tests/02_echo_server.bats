@@ -40,7 +40,7 @@ start_echo() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio d'octets quelconques (octets nuls compris)"
 }
 
-# @points 8
+# @points 5
 # @req R11
 # @hint send peut envoyer moins que demandé : send_all boucle jusqu'au bout — man 2 send
 @test "un client à petite fenêtre de réception reçoit tout son écho (8 Mio)" {
@@ -321,4 +321,33 @@ expect_listening_on() {
     [ "$status" = 3 ] ||
         fail_fr "un client muet depuis 2 s, sans -t" "toujours connecté (délai par défaut : 60 s)" \
             "code $status du client de test : $(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR")"
+}
+
+# @points 3
+# @req R12 R19
+# @hint listen(fd, SOMAXCONN), pas le 5 du cours : file pleine, le noyau ignore les demandes de connexion suivantes — man 2 listen
+@test "file d'attente SOMAXCONN : 20 clients arrivés pendant qu'un autre est servi se connectent tous aussitôt" {
+    start_echo
+    start_bg busy "$FAKE_DIR/probe" session -m $'occupé\n' -w 20 127.0.0.1 "$SERVER_PORT"
+    wait_line "$T/busy.out" occupé 5 ||
+        fail_fr "l'écho du client qui occupe le serveur" "occupé" "$(show "$T/busy.out") / $(show "$T/busy.err")"
+    local i pids=() codes= late=0
+    for ((i = 1; i <= 20; i++)); do
+        # hold: 3 once connected (the busy server never answers), 1 when the
+        # connection itself times out (a full accept queue drops the SYN).
+        (_exec_clean timeout -k 2 "$(scaled 20)" "$FAKE_DIR/probe" hold -t "$(scaled 1.5)" 127.0.0.1 "$SERVER_PORT") \
+            </dev/null >/dev/null 2>"$T/burst.$i.err" &
+        pids+=("$!")
+        _record_group "$!"
+    done
+    for i in "${pids[@]}"; do
+        local code=0
+        wait "$i" || code=$?
+        codes+="$code "
+        [ "$code" = 3 ] || late=$((late + 1))
+    done
+    ((late == 0)) ||
+        fail_fr "20 clients arrivés pendant qu'un autre est servi (connexion bornée à 1,5 s chacun)" \
+            "20 connexions établies aussitôt (file de listen : SOMAXCONN)" \
+            "$late sans connexion — codes du client de test : $codes— $(show "$T/burst.20.err")"
 }
