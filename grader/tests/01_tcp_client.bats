@@ -58,7 +58,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "8388608"
 }
 
-# @points 5
+# @points 4
 # @req R11
 # @hint demi-fermeture : shutdown(fd, SHUT_WR) après l'envoi — man 2 shutdown
 @test "avec -a : ferme l'envoi (shutdown) pour signaler la fin de la requête" {
@@ -133,7 +133,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "réinitialis|reset" "un message qui dit que la connexion a été réinitialisée"
 }
 
-# @points 5
+# @points 4
 # @req R1 R2
 # @hint getopt : -h → usage sur stdout et 0 ; erreur d'usage → stderr et 2 — man 3 getopt
 @test "usage : -h sur la sortie standard (code 0), mauvais arguments sur la sortie d'erreur (code 2)" {
@@ -282,5 +282,23 @@ WRAP
         PROG_DIR=$T/wrap run_prog tcp_client deux-adresses.test "$port" "seul $fam écoute"
         expect_status 0 "le code de sortie (deux-adresses.test : ::1 et 127.0.0.1 ; seul $fam écoute sur le port $port)"
         expect_stdout_eq "seul $fam écoute"
+    done
+}
+
+# @points 2
+# @req R2 R3 R4
+# @hint toute la ligne de commande est validée (getopt, nombre d'arguments, parse_port, parse_timeout_ms) avant getaddrinfo et connect — man 3 getopt
+@test "erreur d'usage : aucune connexion n'est tentée" {
+    # sink opens its output file at each connection: no file, no connection.
+    start_fake sink -o "$T/connected"
+    local args
+    for args in "-x 127.0.0.1 $FAKE_PORT m" "-t 0 127.0.0.1 $FAKE_PORT m" "-t abc 127.0.0.1 $FAKE_PORT m" \
+        "127.0.0.1 $FAKE_PORT un deux"; do
+        # shellcheck disable=SC2086
+        run_prog -l 5 tcp_client $args
+        expect_status 2 "le code de sortie de « tcp_client $args »"
+        [ ! -e "$T/connected" ] ||
+            fail_fr "le serveur après « tcp_client $args »" "aucune connexion (erreur d'usage : rien n'est tenté)" \
+                "une connexion reçue ($(wc -c <"$T/connected") octets)"
     done
 }
