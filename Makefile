@@ -88,6 +88,7 @@ test:
 	@bash grader/selftest.sh
 
 skeletons:
+	for f in grader/tests/[0-9][0-9]_*.bats; do python3 grader/lib/rubric.py table --write "$$f" || exit 1; done
 	bash grader/gen_skeletons.sh solutions labs
 
 # The students' archive: the last commit, without solutions/ or mutants.

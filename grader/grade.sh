@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB=$ROOT/grader/lib
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
 # rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
-rubric_tsv() { cat "${1%.bats}.rubric"; }
+rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }
 all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
 while (($#)); do
     case $1 in

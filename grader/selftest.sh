@@ -5,7 +5,9 @@
 #  - every program builds with warnings as errors, with gcc and with clang;
 #  - common/'s unit tests (one check per test), also under valgrind;
 #  - the fakes' own self-check;
-#  - each rubric matches its bats file and totals 100;
+#  - each lab's rubric (annotations in its bats file) is complete, totals
+#    100, holds every numbered requirement of the statement, and the
+#    statement's points table is the generated one;
 #  - labs/ is exactly what gen_skeletons.sh makes of solutions/;
 #  - the reference scores 100/100 on every lab, memory tests included;
 #  - every skeleton compiles and does not score full marks;
@@ -94,26 +96,11 @@ done <"$WORK/fakes.log"
 [ "$fakes_rc" = 0 ] || fail "faux pairs : grader/fakes/test_fakes.sh a échoué (code $fakes_rc)" "$WORK/fakes.log"
 
 section "Barèmes"
-rubric_ok() {
-    local bats=$1 rubric=${1%.bats}.rubric
-    [ -f "$rubric" ] || { echo "barème absent : $rubric"; return 1; }
-    diff <(sed -n 's/^@test "\(.*\)" {$/\1/p' "$bats" | sort) \
-        <(awk -F'\t' '!/^[ \t]*(#|$)/ { print $2 }' "$rubric" | sort) ||
-        { echo "les noms des tests et du barème diffèrent (< tests, > barème)"; return 1; }
-    local total
-    total=$(awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }' "$rubric")
-    [ "$total" = 100 ] || { echo "total du barème : $total au lieu de 100"; return 1; }
-    awk -F'\t' '!/^[ \t]*(#|$)/ && $3 == "" { print "indice manquant : " $2; bad = 1 } END { exit bad }' "$rubric" || return 1
-    # The statement's table of graded tests must name the same tests.
-    local b=${bats##*/} statement name missing=0
-    statement=solutions/${b%.bats}/README.md
-    while IFS=$'\t' read -r _ name _; do
-        grep -qF -- "$name" "$statement" || { echo "absent de $statement : $name"; missing=1; }
-    done < <(grep -v '^[[:space:]]*#' "$rubric" | grep -v '^[[:space:]]*$')
-    return $missing
-}
+# Each test's points, hint and requirements are declared once, above its
+# @test; the statement's requirements and points table must match them.
 for f in grader/tests/[0-9][0-9]_*.bats; do
-    check "barème de ${f##*/} : mêmes tests, total 100, un indice par test, tous dans l'énoncé" rubric_ok "$f"
+    check "barème de ${f##*/} : annotations complètes, total 100, chaque exigence de l'énoncé vérifiée par un test, tableau des points à jour" \
+        python3 grader/lib/rubric.py check "$f"
 done
 
 section "Squelettes (labs/) à jour"
@@ -210,12 +197,12 @@ echo "   ($(elapsed "$t0"))"
 section "Le correcteur lui-même"
 # Figures derived from the rubrics, never typed: each lab's points without
 # its memory tests (what NOVALGRIND=1 can reach) and its number of tests.
-rubric_sum() { awk -F'\t' -v re="$2" '!/^[ \t]*(#|$)/ && $2 ~ re { s += $1 } END { print s + 0 }' "$1"; }
+rubric_sum() { python3 grader/lib/rubric.py tsv "$1" | awk -F'\t' -v re="$2" '$2 ~ re { s += $1 } END { print s + 0 }'; }
 LABS_ALL=() NOMEM=() NTESTS=0
-for f in grader/tests/[0-9][0-9]_*.rubric; do
+for f in grader/tests/[0-9][0-9]_*.bats; do
     b=${f##*/}; LABS_ALL+=("${b%%_*}")
     NOMEM+=("$(rubric_sum "$f" '^[^m]|^m[^é]')")
-    NTESTS=$((NTESTS + $(grep -cv '^[[:space:]]*\(#\|$\)' "$f")))
+    NTESTS=$((NTESTS + $(python3 grader/lib/rubric.py tsv "$f" | wc -l)))
 done
 NOMEM_TOTAL=0; for x in "${NOMEM[@]}"; do NOMEM_TOTAL=$((NOMEM_TOTAL + x)); done
 
@@ -267,7 +254,7 @@ strict_ok() {
     grep -q "✗" "$WORK/lab01.log" && grep -q "indice :" "$WORK/lab01.log" &&
         grep -q "Lab 01 — tcp_client : " "$WORK/lab01.log" || { cat "$WORK/lab01.log"; return 1; }
     local sel
-    sel=$(rubric_sum grader/tests/01_tcp_client.rubric 'IPv6|refusée')
+    sel=$(rubric_sum grader/tests/01_tcp_client.bats 'IPv6|refusée')
     make -s lab01 TREE=solutions T='IPv6|refusée' >"$WORK/lab01s.log" 2>&1 || { cat "$WORK/lab01s.log"; return 1; }
     grep -q "Lab 01 — tcp_client : $sel/$sel" "$WORK/lab01s.log" || { cat "$WORK/lab01s.log"; return 1; }
     local rc=0
@@ -396,7 +383,7 @@ dist_ok() {
     if grep -rl --include='*.c' --include='*.h' 'BEGIN SOLUTION' "$d"; then echo "code de solution dans l'archive"; return 1; fi
     (cd "$d" && make -s lab01 NOVALGRIND=1 T='invalide|refusée') >"$WORK/dist.log" 2>&1
     local sel
-    sel=$(rubric_sum grader/tests/01_tcp_client.rubric 'invalide|refusée')
+    sel=$(rubric_sum grader/tests/01_tcp_client.bats 'invalide|refusée')
     grep -Eq "Lab 01 — tcp_client : [0-9]+/$sel" "$WORK/dist.log" && grep -q '✗' "$WORK/dist.log" ||
         { cat "$WORK/dist.log"; return 1; }
     local rc=0

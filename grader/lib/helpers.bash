@@ -489,3 +489,35 @@ expect_memcheck_clean() {
     fail_fr "valgrind (erreurs mémoire, fuites, descripteurs ouverts à la sortie)" \
         "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "${msg%$'\n'}"
 }
+
+# listen_addrs PGID — where the processes of group PGID (a server started
+# by start_server: SERVER_PID) listen, one "ADDRESS:PORT" a line, IPv6 in
+# brackets. Read from /proc (socket inodes of the group's descriptors, then
+# /proc/net/tcp and tcp6): it shows every address, a wildcard included,
+# and the server sees no extra client.
+listen_addrs() {
+    local pid fd link inodes=" "
+    for pid in $(pgrep -g "$1"); do
+        for fd in /proc/"$pid"/fd/*; do
+            link=$(readlink "$fd" 2>/dev/null) || continue
+            case $link in socket:\[*\]) link=${link#socket:[}; inodes+="${link%]} " ;; esac
+        done
+    done
+    awk -v inodes="$inodes" '
+        function hex(s,   i, v) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return v }
+        # Each 32-bit word of the address is in host (little-endian) order.
+        function word(w) { return substr(w, 7, 2) substr(w, 5, 2) substr(w, 3, 2) substr(w, 1, 2) }
+        $4 == "0A" && index(inodes, " " $10 " ") {
+            split($2, a, ":"); port = hex(a[2])
+            if (length(a[1]) == 8) {
+                w = word(a[1])
+                print hex(substr(w, 1, 2)) "." hex(substr(w, 3, 2)) "." hex(substr(w, 5, 2)) "." hex(substr(w, 7, 2)) ":" port
+            } else {
+                full = word(substr(a[1], 1, 8)) word(substr(a[1], 9, 8)) word(substr(a[1], 17, 8)) word(substr(a[1], 25, 8))
+                if (full ~ /^0+$/) ip = "::"
+                else if (full ~ /^0+1$/) ip = "::1"
+                else { ip = ""; for (i = 0; i < 8; i++) ip = ip (i ? ":" : "") sprintf("%x", hex(substr(full, 4 * i + 1, 4))) }
+                print "[" ip "]:" port
+            }
+        }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u
+}
