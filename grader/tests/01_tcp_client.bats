@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # Lab 01 — tcp_client : le client TCP du §2 (Client TCP simple, avec context manager).
 # Every peer is one of the grader's fakes (grader/fakes/peer.c), on loopback.
+# The sandbox's /etc/hosts gives a name two addresses (no DNS needed):
+# @hosts ::1 deux-adresses.test
+# @hosts 127.0.0.1 deux-adresses.test
 
 load ../lib/helpers
 
@@ -260,17 +263,8 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint boucle sur ai_next : une adresse qui échoue (close, puis la suivante) n'est pas la fin — man 3 getaddrinfo
 @test "essaie chaque adresse du nom à son tour : ::1 sans serveur puis 127.0.0.1, et l'inverse" {
     require_ipv6
-    # Without DNS, a name with two addresses comes from a private
-    # /etc/hosts, mounted over the real one in a user namespace.
-    unshare -rm true 2>/dev/null ||
-        skip "espaces de noms utilisateur indisponibles (unshare -rm) : pas de nom à deux adresses sans DNS"
-    printf '::1 deux-adresses.test\n127.0.0.1 deux-adresses.test\n' >"$T/hosts"
-    mkdir "$T/wrap"
-    cat >"$T/wrap/tcp_client" <<WRAP
-#!/bin/sh
-exec unshare -rm sh -c 'mount --bind "\$0" /etc/hosts && exec "\$@"' "$T/hosts" "$PROG_DIR/tcp_client" "\$@"
-WRAP
-    chmod +x "$T/wrap/tcp_client"
+    # deux-adresses.test has both addresses in the sandbox's /etc/hosts
+    # (the "# @hosts" lines at the top of this file).
     local fam port other
     # Whatever order getaddrinfo gives, one of the two runs meets a refusal first.
     for fam in 127.0.0.1 ::1; do
@@ -279,7 +273,7 @@ WRAP
         start_fake echo -b "$fam"
         port=$FAKE_PORT
         start_fake closed -b "$other" -p "$port"
-        PROG_DIR=$T/wrap run_prog tcp_client deux-adresses.test "$port" "seul $fam écoute"
+        run_prog tcp_client deux-adresses.test "$port" "seul $fam écoute"
         expect_status 0 "le code de sortie (deux-adresses.test : ::1 et 127.0.0.1 ; seul $fam écoute sur le port $port)"
         expect_stdout_eq "seul $fam écoute"
     done
