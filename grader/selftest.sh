@@ -453,7 +453,7 @@ check "bombe de fork, isolation partielle : bornée" hostile_ok forkbomb_partial
 check "bombe de fork (3000) : bornée par la limite de processus" hostile_ok forkbomb 60 0 'forks réussis : [0-9]{1,2},'
 check "boucle sans fin : le lab s'arrête à son budget (60 s), tests restants non exécutés" \
     hostile_ok loop 90 0 'budget épuisé|délai de [0-9.]+ s dépassé'
-check "serveur qui ignore SIGTERM : l'arrêt échoue, expliqué" hostile_ok ignore_term 90 85 'toujours en marche'
+check "serveur qui ignore SIGTERM : l'arrêt échoue, expliqué" hostile_ok ignore_term 90 85 'toujours en marche [0-9.]+ s après SIGTERM'
 check "1 Go écrit sur la sortie : coupé à 128 Mio, expliqué" hostile_ok flood 90 20 'sortie coupée à 128 Mio'
 check "erreur de segmentation : expliquée" hostile_ok segv 60 10 'erreur de segmentation'
 check "des centaines de ports pris : borné par la limite de descripteurs" hostile_ok ports 60 0 '[0-9]{1,3} ports pris'

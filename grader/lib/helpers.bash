@@ -96,8 +96,8 @@ teardown() {
 # the rlimits; a valgrind log, when armed, is opened at a descriptor inside
 # valgrind's reserved range, which the program cannot touch.
 _exec_clean() {
-    local fd limited=${1#--limits=}
-    shift
+    local fd limited=0
+    case $1 in --limits=*) limited=${1#--limits=}; shift ;; esac
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
@@ -490,14 +490,21 @@ expect_memcheck_clean() {
         "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "${msg%$'\n'}"
 }
 
-# listen_addrs PGID — where the processes of group PGID (a server started
-# by start_server: SERVER_PID) listen, one "ADDRESS:PORT" a line, IPv6 in
-# brackets. Read from /proc (socket inodes of the group's descriptors, then
+# _descendants PID — PID and every process under it.
+_descendants() {
+    local kid
+    echo "$1"
+    for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do _descendants "$kid"; done
+}
+
+# listen_addrs PID — where process PID (a server started by start_server:
+# SERVER_PID) and its children listen, one "ADDRESS:PORT" a line, IPv6 in
+# brackets. Read from /proc (socket inodes of their descriptors, then
 # /proc/net/tcp and tcp6): it shows every address, a wildcard included,
 # and the server sees no extra client.
 listen_addrs() {
     local pid fd link inodes=" "
-    for pid in $(pgrep -g "$1"); do
+    for pid in $(_descendants "$1"); do
         for fd in /proc/"$pid"/fd/*; do
             link=$(readlink "$fd" 2>/dev/null) || continue
             case $link in socket:\[*\]) link=${link#socket:[}; inodes+="${link%]} " ;; esac

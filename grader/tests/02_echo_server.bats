@@ -151,7 +151,7 @@ start_echo() {
         expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client avant SIG$sig"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
-            fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
+            fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "$(status_text "$server_status")"
         [ "$server_status" = 0 ] ||
             fail_fr "le code de sortie après SIG$sig (un gestionnaire installé avec stop_setup ?)" \
                 "0 (arrêt propre)" "$(status_text "$server_status")"
@@ -338,7 +338,7 @@ expect_listening_on() {
         (_exec_clean timeout -k 2 "$(scaled 20)" "$FAKE_DIR/probe" hold -t "$(scaled 1.5)" 127.0.0.1 "$SERVER_PORT") \
             </dev/null >/dev/null 2>"$T/burst.$i.err" &
         pids+=("$!")
-        _record_group "$!"
+        _record_job "$!"
     done
     for i in "${pids[@]}"; do
         local code=0
