@@ -92,37 +92,38 @@ teardown() {
     } 2>/dev/null
 }
 
-# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), under
-# the rlimits; a valgrind log, when armed, is opened at a descriptor inside
-# valgrind's reserved range, which the program cannot touch.
+# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid): an
+# inherited fd 3 makes bats wait forever. A valgrind log, when armed, is
+# opened at a descriptor inside valgrind's reserved range, which the
+# program cannot touch.
 _exec_clean() {
-    local fd limited=0
-    case $1 in --limits=*) limited=${1#--limits=}; shift ;; esac
+    local fd
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
     done
-    if [ "$limited" = 1 ]; then
-        local as=$LIMIT_AS_MIB
-        if ((${#VG[@]})); then
-            as=0
-            eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
-        fi
-        sandbox_limits "$LIMIT_NPROC" "$LIMIT_NOFILE" "$as" "$LIMIT_CPU" "$LIMIT_FSIZE_MIB" ||
-            { echo "correcteur : impossible de fixer les limites" >&2; exit 125; }
-    else
-        ulimit -f $((LIMIT_FSIZE_MIB * 1024))
+    if ((${#VG[@]})) && [ "${1:-}" = --student ]; then
+        eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
     fi
+    [ "${1:-}" = --student ] && shift
+    ulimit -f $((LIMIT_FSIZE_MIB * 1024))
     exec "$@"
 }
 
 # _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of
-# the lab (with valgrind when armed).
+# the lab (with valgrind when armed). The rlimits are set inside the
+# sandbox, by prlimit, just before the program: bwrap itself needs more
+# descriptors than a lab may allow.
 _student_cmd() {
-    local prog=$1
+    local prog=$1 as=$LIMIT_AS_MIB
     shift
     sandbox_prog_argv "$PROG_DIR" "$W"
     CMD=("${SBX[@]}")
+    ((${#VG[@]})) && as=0
+    CMD+=(prlimit "--nproc=$LIMIT_NPROC" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
+        "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
+    ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
+    CMD+=(--)
     if ((${#VG[@]})); then
         VG_N=$((VG_N + 1))
         VG_LOG=$T/valgrind.$VG_N.log
@@ -182,7 +183,7 @@ run_prog() {
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
-    { (_exec_clean --limits=1 timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
+    { (_exec_clean --student timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
         <"$input" >"$T/out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
     output=$(tr -d '\0' <"$T/out")
@@ -198,16 +199,16 @@ run_prog() {
 # the lab in its sandbox; bounded to 120 s (scaled), stdout/stderr to
 # $T/LOGNAME.out/.err. Sets BG_PID (the job: timeout, its process group).
 start_bg() {
-    local log=$1 limited=0
+    local log=$1 kind=
     shift
     if [ "$1" = --student ]; then
         shift
         _student_cmd "$@"
-        limited=1
+        kind=--student
     else
         CMD=("$@")
     fi
-    (_exec_clean --limits=$limited timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
+    (_exec_clean $kind timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
         </dev/null >"$T/$log.out" 2>"$T/$log.err" &
     BG_PID=$!
     _record_job "$BG_PID"
@@ -338,7 +339,7 @@ stop_server() {
 # files $T/probe.out/.err and probe_local (its local HOST:PORT).
 probe() {
     status=0
-    { (_exec_clean --limits=0 timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+    { (_exec_clean timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
         </dev/null >"$T/probe.out" 2>"$T/probe.err"; } 2>/dev/null || status=$?
     probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
     return 0

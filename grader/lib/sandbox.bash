@@ -137,14 +137,14 @@ sandbox_limits() {
 
 # sandbox_program_pid PID — the student program started under PID (the
 # job's timeout): the first descendant that is not timeout, setpriv, env,
-# bwrap or sh (the partial mode's cd). Prints nothing if it has not started
+# bwrap, prlimit or sh (the partial mode's cd). Prints nothing if it has not started
 # (or is gone).
 sandbox_program_pid() {
     local pid=$1 comm kids i
     for ((i = 0; i < 8; i++)); do
         comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
         case $comm in
-        timeout | setpriv | bwrap | env | sh) ;;
+        timeout | setpriv | bwrap | env | sh | prlimit) ;;
         *) printf '%s' "$pid"; return 0 ;;
         esac
         kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null)

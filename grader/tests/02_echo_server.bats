@@ -9,7 +9,7 @@ start_echo() {
     start_server srv echo_server -p 0 "$@"
 }
 
-# @points 5
+# @points 4
 # @req R2 R9
 # @hint §2 « Serveur TCP simple » : bind, listen, puis afficher l'adresse réelle (getsockname, port 0 = port libre) et fflush — man 2 getsockname
 @test "annonce « Serveur en écoute sur 127.0.0.1:PORT » et écoute sur ce port" {
@@ -53,7 +53,7 @@ start_echo() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
 }
 
-# @points 5
+# @points 4
 # @req R10
 # @hint §2 : print(f"Connexion de {address}") ; adresse du client avec sock_peer_str (getpeername) — man 2 getpeername
 @test "journalise « Connexion de ADRESSE » et « Déconnexion de ADRESSE » pour chaque client" {
@@ -98,7 +98,7 @@ start_echo() {
         fail_fr "l'écho après les réinitialisations" "toujours là ?" "$(show "$T/probe.out") / $(show "$SERVER_ERR")"
 }
 
-# @points 5
+# @points 4
 # @req R16
 # @hint §2 : setsockopt(SO_REUSEADDR) avant bind — man 7 socket
 @test "redémarre aussitôt sur le même port (SO_REUSEADDR)" {
@@ -350,4 +350,27 @@ expect_listening_on() {
         fail_fr "20 clients arrivés pendant qu'un autre est servi (connexion bornée à 1,5 s chacun)" \
             "20 connexions établies aussitôt (file de listen : SOMAXCONN)" \
             "$late sans connexion — codes du client de test : $codes— $(show "$T/burst.20.err")"
+}
+
+# @points 3
+# @req R20
+# @hint accept échoue avec EMFILE quand le processus n'a plus de descripteur libre : le client reste dans la file ; patienter (wait_fd(-1, 0, 100)) avant de réessayer, sinon la boucle occupe le processeur et inonde le journal — UNP §16.6, man 2 accept
+@test "plus de descripteurs libres (EMFILE) : le serveur patiente au lieu de boucler" {
+    # 6 descriptors: 0-2, the stop pipe and the listening socket fill them,
+    # so every accept fails with EMFILE while a client waits in the queue.
+    LIMIT_NOFILE=6
+    start_echo
+    probe hold -t 1.5 127.0.0.1 "$SERVER_PORT"
+    local lines ticks
+    lines=$(grep -c "trop de descripteurs" "$SERVER_ERR")
+    ((lines >= 1)) || fail_fr "le message d'accept quand les descripteurs manquent" \
+        "« echo_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
+    ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s" \
+        "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
+    # utime + stime, in clock ticks (100 a second).
+    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null)
+    ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
+        "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
+    stop_server "$SERVER_PID"
+    [ "$server_status" = 0 ] || fail_fr "l'arrêt après les échecs d'accept" "code 0" "$(status_text "$server_status")"
 }
