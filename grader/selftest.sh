@@ -164,7 +164,9 @@ run_mutant() {
         # Failing one test is enough: valgrind only for the mutants that pass
         # every other test (memory bugs), to keep make test short.
         : >"$dir/summary"
-        NOVALGRIND=1 bash grader/grade.sh --tree "$dir" --summary "$dir/summary" \
+        # The first failed test is enough (FAILFAST); valgrind only for the
+        # mutants that pass every other test (memory bugs).
+        FAILFAST=1 NOVALGRIND=1 bash grader/grade.sh --tree "$dir" --summary "$dir/summary" \
             "${lab%%_*}" >"$dir/quick.log" 2>&1
         cat "$dir/quick.log"
         if ! grep -q '✗' "$dir/quick.log"; then
