@@ -300,11 +300,13 @@ interrupt_ok() {
     local sig=$1 want=$2 tmp=$WORK/intr.$1 pid i rc=0
     # Crossable by the sandbox's user, so that the run folder goes there.
     mkdir -p "$tmp" && chmod 711 "$WORK" "$tmp"
-    # Job control: the job gets its own process group, as in a terminal,
-    # and SIGINT is not ignored (it is for a plain & in a script).
-    set -m
-    TMPDIR=$tmp make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
-    set +m
+    # As a terminal's shell starts a job: its own process group, SIGINT at
+    # its default (a plain & in a script, or a CI runner, may ignore it, and
+    # a signal ignored on entry cannot be trapped).
+    TMPDIR=$tmp python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setpgid(0, 0)
+os.execvp(sys.argv[1], sys.argv[1:])' make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
     # This run's server: its sandbox binds $tmp/grade.*/bin/02 as /lab.
     for ((i = 0; i < 300; i++)); do
         pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null && break
@@ -330,10 +332,12 @@ check "SIGTERM à make pendant make lab02 : « Notation interrompue. », code 14
 # the reference fully, and says so.
 partial_ok() {
     GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions all >"$WORK/partial.log" 2>&1 || return 1
-    grep -q "isolation : partielle" "$WORK/partial.log" && grep -Eq "^Total +$NOMEM_TOTAL " "$WORK/partial.log" ||
-        { cat "$WORK/partial.log"; return 1; }
+    # Every test passes, but the memory tests (NOVALGRIND) and those that
+    # need the lab's /etc, which are not run.
+    grep -q "isolation : partielle" "$WORK/partial.log" && grep -q '✓' "$WORK/partial.log" &&
+        ! grep -q '✗' "$WORK/partial.log" || { cat "$WORK/partial.log"; return 1; }
 }
-check "isolation partielle forcée (GRADER_SANDBOX=none) : la référence a tous ses points, l'en-tête le dit" partial_ok
+check "isolation partielle forcée (GRADER_SANDBOX=none) : la référence n'échoue à aucun test, l'en-tête le dit" partial_ok
 
 # A checkout under a path with spaces, accents and quotes grades exactly
 # like any other.

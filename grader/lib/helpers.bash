@@ -420,6 +420,14 @@ expect_log() {
     fail_fr "$3" "une ligne qui correspond à /$2/" "$(show "$1")"
 }
 
+# Skips (not run, never failed) under the partial isolation, where the
+# program sees the machine's /etc instead of the lab's (the names of the
+# bats file's "# @hosts" lines, the fake DNS server in resolv.conf).
+require_lab_etc() {
+    [ "$SANDBOX_MODE" != partial ] ||
+        skip "isolation partielle : le programme ne voit pas le /etc du lab (hosts, resolv.conf)"
+}
+
 # Skips (not run, never failed) where the machine has no IPv6 loopback.
 require_ipv6() {
     grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null ||

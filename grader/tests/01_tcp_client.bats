@@ -263,6 +263,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint boucle sur ai_next : une adresse qui échoue (close, puis la suivante) n'est pas la fin — man 3 getaddrinfo
 @test "essaie chaque adresse du nom à son tour : ::1 sans serveur puis 127.0.0.1, et l'inverse" {
     require_ipv6
+    require_lab_etc
     # deux-adresses.test has both addresses in the sandbox's /etc/hosts
     # (the "# @hosts" lines at the top of this file).
     local fam port other
