@@ -250,8 +250,10 @@ compile_lab() {
         local rc=0
         (
             for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done
-            sandbox_limits 64 256 1024 60 64 && exec timeout -k 2 60 "${SBX[@]}" "${argv[@]}"
+            exec timeout -k 2 60 "${SBX[@]}" prlimit --nproc=64 --nofile=256 --as=$((1024 << 20)) \
+                --cpu=60 --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
         ) </dev/null >"$RUN_DIR/cc.out" 2>&1 || rc=$?
+        [ -n "${GRADER_CC_RAW:-}" ] && cat "$RUN_DIR/cc.out" >>"$GRADER_CC_RAW"
         cc_filter "$srcdir/" "$commondir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
         case $rc in
         0) ;;

@@ -126,14 +126,10 @@ sandbox_path() {
     if [ "$SANDBOX_MODE" = partial ]; then printf '%s/%s' "$PROG_DIR" "$1"; else printf '/lab/%s' "$1"; fi
 }
 
-# sandbox_limits NPROC NOFILE AS_MIB CPU_S FSIZE_MIB — rlimits for the
-# current (sub)shell, inherited by what it runs; AS_MIB 0 = unlimited
-# (sanitizer builds refuse an address-space limit).
-sandbox_limits() {
-    ulimit -u "$1" -n "$2" -t "$4" -f $(($5 * 1024)) 2>/dev/null || return 1
-    if [ "$3" != 0 ]; then ulimit -v $(($3 * 1024)) || return 1; fi
-    ulimit -c 0
-}
+# Limits are set inside the program sandbox, by prlimit, just before the
+# program: there, the count of processes is the sandbox's own (its user
+# namespace), never another grade's, and bwrap keeps the descriptors it
+# needs.
 
 # sandbox_program_pid PID — the student program started under PID (the
 # job's timeout): the first descendant that is not timeout, setpriv, env,
