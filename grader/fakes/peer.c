@@ -57,7 +57,7 @@ static void usage(const char *msg)
     fprintf(stderr,
             "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
             "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE] [-R RCVBUF]\n"
-            "  MODE : echo respond sink silent partial reset blackhole "
+            "  MODE : echo respond sink silent deaf partial reset blackhole "
             "closed gen\n");
     exit(2);
 }
@@ -155,6 +155,15 @@ static int serve_silent(int cfd, const struct opts *o)
     /* No timeout by design: only the client or a stop ends this. */
     while (recv_timeout(cfd, buf, sizeof buf, -1) > 0)
         ;
+    return HOLD;
+}
+
+/* Never reads: with -R, the tiny window fills and the client's sends block,
+ * so only its own timeout can end them. */
+static int serve_deaf(int cfd, const struct opts *o)
+{
+    (void)cfd;
+    (void)o;
     return HOLD;
 }
 
@@ -440,6 +449,7 @@ int main(int argc, char **argv)
         {"echo", serve_echo},       {"respond", serve_respond},
         {"sink", serve_sink},       {"silent", serve_silent},
         {"partial", serve_partial}, {"reset", serve_reset},
+        {"deaf", serve_deaf},
     };
     struct opts o;
     int rc = -2;

@@ -224,6 +224,14 @@ check "partial : statut 3" test $? -eq 3
 check "partial : reçu 'BONJOUR'" test "$(cat "$tmp/r")" = BONJOUR
 stop_peer partial
 
+echo "== deaf"
+start_peer deaf "$peer" deaf -R 4096 || ko "peer deaf prêt" "$tmp/deaf.err"
+timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT && cat '$tmp/gen8M' >&3" 2>/dev/null
+check "deaf : un envoi de 8 Mio reste bloqué (rien n'est lu)" test $? -eq 124
+"$probe" hold -t 0.3 127.0.0.1 "$PORT" >/dev/null 2>&1
+check "deaf : connexion suivante acceptée, jamais fermée (statut 3)" test $? -eq 3
+stop_peer deaf
+
 echo "== reset"
 start_peer reset "$peer" reset -m 'adieu' || ko "peer reset prêt" "$tmp/reset.err"
 "$probe" hold 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"

@@ -11,6 +11,12 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "bonjour le serveur"
     expect_status 0
     expect_stdout_eq "bonjour le serveur"
+    # An empty MESSAGE is a request of 0 bytes, not an error: send_all of 0
+    # bytes returns 0.
+    start_fake sink -o "$T/empty"
+    run_prog tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" ""
+    expect_status 0 "le code de sortie avec un MESSAGE vide (0 octet à envoyer, ce n'est pas une erreur)"
+    expect_stdout_eq "0"
 }
 
 @test "sans -a : un seul recv de 4096 octets au plus" {
@@ -58,6 +64,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client -t 5 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
     expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
+    expect_stderr_matches "127\.0\.0\.1:$FAKE_PORT" "l'adresse essayée dans le message (sockaddr_str), ici 127.0.0.1:$FAKE_PORT"
     expect_elapsed 0 2000 "la durée (un refus est immédiat, pas besoin d'attendre le délai)"
 }
 
@@ -83,6 +90,34 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée de la tentative de connexion (-t 0.5)"
+}
+
+@test "nom d'hôte impossible à résoudre : code 1 et message sur la sortie d'erreur" {
+    # glibc rejects "[::1]" (brackets) by itself: no DNS query is sent.
+    run_prog tcp_client -t 2 "[::1]" 9 "bonjour"
+    expect_status 1
+    expect_stderr_matches "inconnu|unknown|not known" "un message « nom ou service inconnu » (net_gai_strerror)"
+    expect_stderr_matches "\[::1\]" "le nom demandé dans le message"
+    expect_stdout_eq ""
+}
+
+@test "serveur qui ne lit plus : l'envoi abandonne après -t 0.5, code 1" {
+    # The fake never reads and its window is tiny: once the client's send
+    # buffer is full, only the client's own timeout ends the send.
+    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/in"
+    start_fake deaf -R 4096
+    run_prog -l 8 -i "$T/in" tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT"
+    expect_status 1
+    expect_stderr_matches "envoi.*(délai|timed out|timeout)" "un message « envoi : délai dépassé »"
+    expect_elapsed 400 5000 "la durée avant d'abandonner l'envoi (-t 0.5)"
+}
+
+@test "entrée standard illisible : code 1 et la raison, sans boucler" {
+    # stdin is a directory: read() fails with EISDIR, every time.
+    start_fake sink -o "$T/received"
+    run_prog -l 5 -i "$T" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
+    expect_status 1
+    expect_stderr_matches "envoi.*(répertoire|directory)" "un message « envoi : » avec la raison de l'échec de read (EISDIR)"
 }
 
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
