@@ -50,6 +50,10 @@ start_echo() {
         "la ligne de journal à l'arrivée du client $probe_local"
     expect_log "$SERVER_LOG" "^Déconnexion de .*[^0-9]$port([^0-9]|\$)" \
         "la ligne de journal au départ du client $probe_local"
+    # A client that closes normally is no error: nothing on stderr.
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur du serveur après un client parti normalement (recv a renvoyé 0)" \
+            "(rien)" "$(show "$SERVER_ERR")"
 }
 
 @test "le client suivant est servi dès que le premier part" {
@@ -75,6 +79,12 @@ start_echo() {
     expect_status 0 "le code de sortie d'un client arrivé après deux connexions réinitialisées"
     [ "$(cat "$T/probe.out")" = "toujours là ?" ] ||
         fail_fr "l'écho après les réinitialisations" "toujours là ?" "$(show "$T/probe.out") / $(show "$SERVER_ERR")"
+    # The client's error is reported (stderr), not mistaken for a normal end.
+    grep -Eqi "réinitialis|reset|fermée par le pair|broken pipe" "$SERVER_ERR" ||
+        fail_fr "la sortie d'erreur du serveur après une connexion réinitialisée" \
+            "un message « client ADRESSE : connexion réinitialisée… »" "$(show "$SERVER_ERR")"
+    ! grep -Eqi "réinitialis|reset|fermée par le pair|broken pipe" "$SERVER_LOG" ||
+        fail_fr "la sortie standard du serveur" "le journal seulement (l'erreur va sur la sortie d'erreur)" "$(show "$SERVER_LOG")"
 }
 
 @test "redémarre aussitôt sur le même port (SO_REUSEADDR)" {
@@ -95,6 +105,40 @@ start_echo() {
     run_prog -l 10 echo_server -p "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+}
+
+@test "adresse d'écoute impossible à résoudre : message clair et code 1" {
+    # glibc rejects "[::1]" (brackets) by itself: no DNS query is sent.
+    run_prog -l 10 echo_server -b "[::1]" -p 0
+    expect_status 1
+    expect_stderr_matches "inconnu|unknown|not known" "un message « nom ou service inconnu » (net_gai_strerror)"
+    expect_stdout_eq ""
+}
+
+@test "IPv6 : écoute sur ::1 avec -b ::1 et renvoie l'écho" {
+    require_ipv6
+    start_echo -b ::1
+    [ "$SERVER_HOST" = ::1 ] ||
+        fail_fr "l'adresse annoncée avec -b ::1" "Serveur en écoute sur [::1]:PORT" "$(show "$SERVER_LOG")"
+    probe session -m $'bonjour en IPv6\n' ::1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test IPv6"
+    [ "$(cat "$T/probe.out")" = "bonjour en IPv6" ] ||
+        fail_fr "l'écho reçu par le client IPv6" "bonjour en IPv6" "$(show "$T/probe.out")"
+}
+
+@test "un client qui ne lit pas son écho est déconnecté après -t, puis le suivant est servi" {
+    start_echo -t 0.5
+    # An endless upload, never reading: once both buffers are full, only the
+    # server's send timeout (send_all with idle_ms) frees it.
+    start_bg stuck bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && exec cat /dev/zero >&3' _ "$SERVER_PORT"
+    expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client qui ne lit pas"
+    wait_line "$SERVER_LOG" "^Déconnexion de" 5 ||
+        fail_fr "le sort d'un client qui ne lit pas son écho, avec -t 0.5" \
+            "déconnecté quand l'envoi reste bloqué plus de 0.5 s" "toujours servi après 5 s (send sans délai ?)"
+    probe session -t 5 -m $'suivant\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client suivant"
+    [ "$(cat "$T/probe.out")" = suivant ] ||
+        fail_fr "l'écho du client suivant" "suivant" "$(show "$T/probe.out")"
 }
 
 @test "usage : -h (code 0), option ou port invalide (code 2)" {
@@ -145,5 +189,9 @@ start_echo() {
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
+    # The failure path too: a busy port, whose socket must be closed.
+    start_fake echo
+    run_prog -l 10 echo_server -p "$FAKE_PORT"
+    expect_status 1
     expect_memcheck_clean
 }
