@@ -21,6 +21,11 @@ start_echo() {
     expect_status 0 "le code de sortie du client de test"
     [ "$(cat "$T/probe.out")" = "bonjour le serveur" ] ||
         fail_fr "l'écho reçu par le client" "bonjour le serveur" "$(show "$T/probe.out")"
+    # One byte is data like any other: only recv returning 0 ends the client.
+    probe session -m "x" 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test qui envoie un seul octet ($(show "$T/probe.err"))"
+    [ "$(cat "$T/probe.out")" = "x" ] ||
+        fail_fr "l'écho d'un message d'un seul octet" "x" "$(show "$T/probe.out")"
 }
 
 @test "l'écho renvoie 1 Mio de données binaires à l'identique" {
