@@ -31,6 +31,15 @@ request=$'GET / HTTP/1.0\r\n\r\n'
             "entre 1 et 4096 octets : un seul recv, comme tcp_client() du cours" "$size octets"
     head -c "$size" "$T/expected" >"$T/prefix"
     expect_same_bytes "$T/prefix" "$T/out" "les octets affichés (début de la réponse)"
+    # Sent in one block, the whole response is there when recv runs: a recv
+    # of 4096 bytes returns exactly 4096, no more (buffer), no less.
+    start_fake respond -n 20000 -c 20000 -d 0 -s "$SEED"
+    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "$request"
+    expect_status 0
+    size=$(wc -c <"$T/out")
+    ((size == 4096)) ||
+        fail_fr "la taille affichée quand le serveur envoie 20000 octets d'un seul bloc" \
+            "4096 octets : un recv dans un tampon de 4096 octets (sizeof buf)" "$size octets"
 }
 
 @test "avec -a : lit toute une réponse découpée en nombreux segments" {
