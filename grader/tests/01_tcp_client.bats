@@ -48,6 +48,12 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée (30000 octets en 43 segments)"
+    # One-byte segments: a recv returning 1 is data, only 0 is the end.
+    start_fake respond -n 6 -c 1 -d 20 -s "$SEED"
+    "$FAKE_DIR/peer" gen -n 6 -s "$SEED" >"$T/expected6"
+    run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
+    expect_status 0
+    expect_same_bytes "$T/expected6" "$T/out" "la réponse affichée (6 octets, un par segment)"
 }
 
 @test "avec -a : 8 Mio de données binaires lues sur l'entrée standard arrivent intactes" {
@@ -127,6 +133,18 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog -l 5 -i "$T" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "envoi.*(répertoire|directory)" "un message « envoi : » avec la raison de l'échec de read (EISDIR)"
+}
+
+@test "sortie standard impossible à écrire : code 1 et message, sans attendre" {
+    # /dev/full refuses every write (ENOSPC): the response cannot be shown,
+    # which is a failure, not a success.
+    start_fake echo
+    status=0
+    { (_exec_clean timeout -k 2 "$(scaled 10)" "$PROG_DIR/tcp_client" -t 3 127.0.0.1 "$FAKE_PORT" "bonjour") \
+        </dev/null >/dev/full 2>"$T/err"; } 2>/dev/null || status=$?
+    LAST_CMD="tcp_client -t 3 127.0.0.1 $FAKE_PORT bonjour >/dev/full"
+    expect_status 1
+    expect_stderr_matches "espace|space" "un message « réception : » avec la raison de l'échec de write (ENOSPC)"
 }
 
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
