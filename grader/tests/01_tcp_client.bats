@@ -114,6 +114,10 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "inconnu|unknown|not known" "un message « nom ou service inconnu » (net_gai_strerror)"
     expect_stderr_matches "\[::1\]" "le nom demandé dans le message"
     expect_stdout_eq ""
+    # Nothing to try after a failed resolution: no connection, no send.
+    ! grep -Eq "connexion à|envoi|réception" "$T/err" ||
+        fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
+            "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
 }
 
 @test "serveur qui ne lit plus : l'envoi abandonne après -t 0.5, code 1" {

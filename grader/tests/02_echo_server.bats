@@ -118,6 +118,10 @@ start_echo() {
     expect_status 1
     expect_stderr_matches "inconnu|unknown|not known" "un message « nom ou service inconnu » (net_gai_strerror)"
     expect_stdout_eq ""
+    # Nothing to try after a failed resolution: no socket, no bind.
+    ! grep -Eq "impossible d'écouter" "$T/err" ||
+        fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
+            "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
 }
 
 @test "IPv6 : écoute sur ::1 avec -b ::1 et renvoie l'écho" {
