@@ -627,7 +627,7 @@ def report(num, lab, sources, mutants, selected, equivalent, budget, t0, args):
             print("\n── %s  %s  (%s)" % (m.id, m.where, m.op))
             print(m.diff(sources[m.fname]), end="")
     if hb:
-        print("\nHors budget (hors_budget.txt : effet visible seulement au-delà du temps d'un test) :")
+        print("\nHors budget (hors_budget.txt : effet hors de portée d'un test — temps, réseau, course) :")
         for m in hb:
             print("── %s  %s  (%s) : %s" % (m.id, m.where, m.op, budget[m.id]))
             print(m.diff(sources[m.fname]), end="")
