@@ -22,7 +22,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist
+.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist mutate
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -36,6 +36,8 @@ help:
 	@echo "                    note chaque copie du dossier : $(BUILD)/grade/carnet.csv + un rapport par étudiant"
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
+	@echo "  make mutate LAB=NN [JOBS=2] [ONLY=id,...]"
+	@echo "                    tests de mutation du lab NN : score, survivants (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
 	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
 	@echo "  make clean        supprime $(BUILD)/"
@@ -90,6 +92,11 @@ test:
 skeletons:
 	for f in grader/tests/[0-9][0-9]_*.bats; do python3 grader/lib/rubric.py table --write "$$f" || exit 1; done
 	bash grader/gen_skeletons.sh solutions labs
+
+# Mutation testing of one lab's solution regions (grader/mutate.py).
+mutate: deps
+	@test -n "$(LAB)" || { echo "make mutate : indiquez LAB=NN (ex. : make mutate LAB=01)" >&2; exit 2; }
+	@exec python3 grader/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(ONLY),--only $(ONLY)) $(LAB)
 
 # The students' archive: the last commit, without solutions/ or mutants.
 dist:

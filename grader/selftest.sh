@@ -493,5 +493,27 @@ nothing_changed() {
 }
 check "copies hostiles : aucun fichier modifié hors du dossier de la notation" nothing_changed
 
+# --- Generated mutants (grader/mutate.py) ------------------------------------
+# A fixed sample of the mutants make mutate generates, one per operator or
+# so: each must still be killed. The full run (make mutate LAB=NN) is too
+# slow for make test.
+section "Mutants générés : l'échantillon de chaque lab est tué"
+t0=$SECONDS
+for sample in grader/mutants/[0-9][0-9]_*/sample.txt; do
+    [ -e "$sample" ] || continue
+    lab=$(basename "$(dirname "$sample")")
+    python3 grader/mutate.py --jobs "$JOBS" --sample "${lab%%_*}" >"$WORK/sample.$lab.log" 2>&1
+    sample_rc=$?
+    while IFS= read -r line; do
+        case $line in
+        "ok   "*) pass "${line#ok   }" ;;
+        "FAIL "*) fail "${line#FAIL }" ;;
+        esac
+    done <"$WORK/sample.$lab.log"
+    [ "$sample_rc" = 0 ] || grep -q '^FAIL ' "$WORK/sample.$lab.log" ||
+        fail "mutants générés du lab $lab : grader/mutate.py --sample a échoué (code $sample_rc)" "$WORK/sample.$lab.log"
+done
+echo "   ($(elapsed "$t0"))"
+
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 ((FAILED == 0))

@@ -160,16 +160,18 @@ fail_fr() {
     } | fail
 }
 
-# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab in
-# its sandbox, bounded, stdin from INPUT (default /dev/null). Sets status,
+# run_prog [-i INPUT] [-l LIMIT] [-O OUTPUT] PROG ARGS… — runs a program of
+# the lab in its sandbox, bounded, stdin from INPUT (default /dev/null),
+# stdout to OUTPUT (default $T/out, e.g. /dev/full). Sets status,
 # output (stdout), stderr_text, elapsed_ms, LAST_LIMIT; the raw bytes stay in
 # $T/out and $T/err.
 run_prog() {
-    local input=/dev/null limit=20 start
+    local input=/dev/null limit=20 start out=$T/out
     while :; do
         case $1 in
         -i) input=$2; shift 2 ;;
         -l) limit=$2; shift 2 ;;
+        -O) out=$2; shift 2 ;;
         *) break ;;
         esac
     done
@@ -184,9 +186,10 @@ run_prog() {
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
     { (_exec_clean --student timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
-        <"$input" >"$T/out" 2>"$T/err"; } 2>/dev/null || status=$?
+        <"$input" >"$out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-    output=$(tr -d '\0' <"$T/out")
+    output=
+    [ "$out" = "$T/out" ] && output=$(tr -d '\0' <"$T/out")
     stderr_text=$(tr -d '\0' <"$T/err")
     LAST_CMD="$prog $*"
     LAST_CMD=${LAST_CMD//$'\r'/\\r}

@@ -17,6 +17,12 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "bonjour le serveur"
     expect_status 0
     expect_stdout_eq "bonjour le serveur"
+    # An empty MESSAGE is a request of 0 bytes, not an error: send_all of 0
+    # bytes returns 0.
+    start_fake sink -o "$T/empty"
+    run_prog tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" ""
+    expect_status 0 "le code de sortie avec un MESSAGE vide (0 octet à envoyer, ce n'est pas une erreur)"
+    expect_stdout_eq "0"
 }
 
 # @points 5
@@ -34,6 +40,15 @@ request=$'GET / HTTP/1.0\r\n\r\n'
             "entre 1 et 4096 octets : un seul recv, comme tcp_client() du cours" "$size octets"
     head -c "$size" "$T/expected" >"$T/prefix"
     expect_same_bytes "$T/prefix" "$T/out" "les octets affichés (début de la réponse)"
+    # Sent in one block, the whole response is there when recv runs: a recv
+    # of 4096 bytes returns exactly 4096, no more (buffer), no less.
+    start_fake respond -n 20000 -c 20000 -d 0 -s "$SEED"
+    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "$request"
+    expect_status 0
+    size=$(wc -c <"$T/out")
+    ((size == 4096)) ||
+        fail_fr "la taille affichée quand le serveur envoie 20000 octets d'un seul bloc" \
+            "4096 octets : un recv dans un tampon de 4096 octets (sizeof buf)" "$size octets"
 }
 
 # @points 5
@@ -45,6 +60,12 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée (30000 octets en 43 segments)"
+    # One-byte segments: a recv returning 1 is data, only 0 is the end.
+    start_fake respond -n 6 -c 1 -d 20 -s "$SEED"
+    "$FAKE_DIR/peer" gen -n 6 -s "$SEED" >"$T/expected6"
+    run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
+    expect_status 0
+    expect_same_bytes "$T/expected6" "$T/out" "la réponse affichée (6 octets, un par segment)"
 }
 
 # @points 5
@@ -71,7 +92,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "4"
 }
 
-# @points 10
+# @points 6
 # @req R13
 # @hint §2 : connect échoue avec ECONNREFUSED ; afficher la raison (net_strerror) et renvoyer 1 — man 2 connect
 @test "connexion refusée : code 1 et message clair, sans attendre" {
@@ -79,6 +100,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog tcp_client -t 5 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
     expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
+    expect_stderr_matches "127\.0\.0\.1:$FAKE_PORT" "l'adresse essayée dans le message (sockaddr_str), ici 127.0.0.1:$FAKE_PORT"
     expect_elapsed 0 2000 "la durée (un refus est immédiat, pas besoin d'attendre le délai)"
 }
 
@@ -113,6 +135,29 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée de la tentative de connexion (-t 0.5)"
+}
+
+# @points 2
+# @req R8 R9
+# @hint read() sur l'entrée standard peut échouer (ici EISDIR) : c'est une erreur d'envoi à signaler (net_strerror), code 1, pas une boucle — man 2 read
+@test "entrée standard illisible : code 1 et la raison, sans boucler" {
+    # stdin is a directory: read() fails with EISDIR, every time.
+    start_fake sink -o "$T/received"
+    run_prog -l 5 -i "$T" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
+    expect_status 1
+    expect_stderr_matches "envoi.*(répertoire|directory)" "un message « envoi : » avec la raison de l'échec de read (EISDIR)"
+}
+
+# @points 2
+# @req R9
+# @hint write_all sur la sortie standard peut échouer (ENOSPC, EPIPE) : le signaler sur la sortie d'erreur, code 1 — man 2 write
+@test "sortie standard impossible à écrire : code 1 et message, sans attendre" {
+    # /dev/full refuses every write (ENOSPC): the response cannot be shown,
+    # which is a failure, not a success.
+    start_fake echo
+    run_prog -l 10 -O /dev/full tcp_client -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
+    expect_status 1
+    expect_stderr_matches "place|espace|space" "un message qui dit que l'écriture sur la sortie standard a échoué (ENOSPC)"
 }
 
 # @points 5
@@ -256,6 +301,10 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog -l 10 tcp_client nom..invalide 80 "x"
     expect_status 1
     expect_stderr_matches "^tcp_client: .*nom\.\.invalide" "tcp_client: nom..invalide : nom ou service inconnu"
+    # Nothing to try after a failed resolution: no connection, no send.
+    ! grep -Eq "connexion à|envoi|réception" "$T/err" ||
+        fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
+            "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
 }
 
 # @points 5

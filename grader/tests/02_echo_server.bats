@@ -27,6 +27,11 @@ start_echo() {
     expect_status 0 "le code de sortie du client de test"
     [ "$(cat "$T/probe.out")" = "bonjour le serveur" ] ||
         fail_fr "l'écho reçu par le client" "bonjour le serveur" "$(show "$T/probe.out")"
+    # One byte is data like any other: only recv returning 0 ends the client.
+    probe session -m "x" 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test qui envoie un seul octet ($(show "$T/probe.err"))"
+    [ "$(cat "$T/probe.out")" = "x" ] ||
+        fail_fr "l'écho d'un message d'un seul octet" "x" "$(show "$T/probe.out")"
 }
 
 # @points 5
@@ -65,9 +70,13 @@ start_echo() {
         "la ligne de journal à l'arrivée du client $probe_local"
     expect_log "$SERVER_LOG" "^Déconnexion de .*[^0-9]$port([^0-9]|\$)" \
         "la ligne de journal au départ du client $probe_local"
+    # A client that closes normally is no error: nothing on stderr.
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur du serveur après un client parti normalement (recv a renvoyé 0)" \
+            "(rien)" "$(show "$SERVER_ERR")"
 }
 
-# @points 5
+# @points 4
 # @req R12
 # @hint serveur itératif : après la fin d'un client, close() puis retour à accept — man 2 accept, man 2 close
 @test "le client suivant est servi dès que le premier part" {
@@ -96,6 +105,12 @@ start_echo() {
     expect_status 0 "le code de sortie d'un client arrivé après deux connexions réinitialisées"
     [ "$(cat "$T/probe.out")" = "toujours là ?" ] ||
         fail_fr "l'écho après les réinitialisations" "toujours là ?" "$(show "$T/probe.out") / $(show "$SERVER_ERR")"
+    # The client's error is reported (stderr), not mistaken for a normal end.
+    grep -Eqi "réinitialis|reset|fermée par le pair|broken pipe" "$SERVER_ERR" ||
+        fail_fr "la sortie d'erreur du serveur après une connexion réinitialisée" \
+            "un message « client ADRESSE : connexion réinitialisée… »" "$(show "$SERVER_ERR")"
+    ! grep -Eqi "réinitialis|reset|fermée par le pair|broken pipe" "$SERVER_LOG" ||
+        fail_fr "la sortie standard du serveur" "le journal seulement (l'erreur va sur la sortie d'erreur)" "$(show "$SERVER_LOG")"
 }
 
 # @points 4
@@ -125,6 +140,24 @@ start_echo() {
 }
 
 # @points 3
+# @req R7 R13 R14
+# @hint send_all(…, idle_ms) : l'attente de place pour envoyer est bornée aussi ; un client qui ne lit pas est abandonné, le suivant servi — man 2 poll
+@test "un client qui ne lit pas son écho est déconnecté après -t, puis le suivant est servi" {
+    start_echo -t 0.5
+    # An endless upload, never reading: once both buffers are full, only the
+    # server's send timeout (send_all with idle_ms) frees it.
+    start_bg stuck bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && exec cat /dev/zero >&3' _ "$SERVER_PORT"
+    expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client qui ne lit pas"
+    wait_line "$SERVER_LOG" "^Déconnexion de" 5 ||
+        fail_fr "le sort d'un client qui ne lit pas son écho, avec -t 0.5" \
+            "déconnecté quand l'envoi reste bloqué plus de 0.5 s" "toujours servi après 5 s (send sans délai ?)"
+    probe session -t 5 -m $'suivant\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client suivant"
+    [ "$(cat "$T/probe.out")" = suivant ] ||
+        fail_fr "l'écho du client suivant" "suivant" "$(show "$T/probe.out")"
+}
+
+# @points 3
 # @req R1 R2 R7
 # @hint getopt, parse_port (0 autorisé), parse_timeout_ms — man 3 getopt
 @test "usage : -h (code 0), option ou port invalide (code 2)" {
@@ -140,7 +173,7 @@ start_echo() {
     done
 }
 
-# @points 5
+# @points 4
 # @req R15
 # @hint stop_setup() puis attentes avec wait_fd/recv_timeout, qui reviennent sur EINTR — man 2 sigaction
 @test "SIGTERM et SIGINT l'arrêtent proprement (code 0), même avec un client connecté" {
@@ -158,7 +191,7 @@ start_echo() {
     done
 }
 
-# @points 5
+# @points 4
 # @req R7
 # @hint recv_timeout avec le délai -t : un client muet ne bloque pas les autres indéfiniment — man 2 poll
 @test "un client inactif est déconnecté après -t, puis le suivant est servi" {
@@ -184,6 +217,10 @@ start_echo() {
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
+    # The failure path too: a busy port, whose socket must be closed.
+    start_fake echo
+    run_prog -l 10 echo_server -p "$FAKE_PORT"
+    expect_status 1
     expect_memcheck_clean
 }
 
@@ -310,6 +347,10 @@ expect_listening_on() {
     run_prog -l 5 echo_server -b nom..invalide -p 0
     expect_status 1
     expect_stderr_matches "^echo_server: .*nom\.\.invalide" "echo_server: nom..invalide : nom ou service inconnu"
+    # Nothing to try after a failed resolution: no socket, no bind.
+    ! grep -Eq "impossible d'écouter" "$T/err" ||
+        fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
+            "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
 }
 
 # @points 3
