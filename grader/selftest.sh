@@ -21,6 +21,9 @@ cd "$ROOT" || exit 1
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 PASSED=0 FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/selftest.XXXXXX")
+# Crossable (not readable) by the sandbox's user, so that the grades run
+# here keep their run folders under it (leftovers are looked for there).
+chmod 711 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 trap 'echo "make test interrompu" >&2; exit 130' INT TERM
 export NO_COLOR=1
@@ -285,12 +288,19 @@ concurrent_ok() {
 }
 check "deux « make grade » en même temps réussissent tous les deux" concurrent_ok
 
-# What the grade left running: processes of the sandbox's user, bwrap
-# sandboxes, or anything whose command line names FOLDER. Zombies are not
+# What a grade run under FOLDER (its TMPDIR) left running: any process
+# whose command line or environment names FOLDER — the lab sandboxes (their
+# TMPDIR), the program sandboxes (their binds) and so everything inside
+# them. Other runs on the machine are not this one's. Zombies are not
 # running (this machine's init may reap them late).
 leftovers() {
-    ps -eo pid=,stat=,uid=,args= | awk -v uid="$(id -u nobody 2>/dev/null || echo 65534)" -v pat="$1" '
-        $2 !~ /^Z/ && $4 != "awk" && $4 != "ps" && ($3 == uid || $4 ~ /(^|\/)bwrap$/ || index($0, pat))'
+    local p
+    ps -eo pid=,stat=,uid=,args= | awk -v pat="$1" '$2 !~ /^Z/ && $4 != "awk" && $4 != "ps" && index($0, pat)'
+    for p in /proc/[0-9]*; do
+        grep -qsF -- "$1" "$p/environ" || continue
+        case $(awk '{ print $3 }' "$p/stat" 2>/dev/null) in Z | "") continue ;; esac
+        [ "${p#/proc/}" = "$$" ] || [ "${p#/proc/}" = "$BASHPID" ] || echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+    done
 }
 
 # Ctrl-C as a terminal sends it (SIGINT to the foreground process group),
@@ -359,7 +369,8 @@ gradebook_ok() {
     mkdir -p "$s/alice" "$s/bob" "$s/carol, la troisième" "$s/chloé dupont" "$s/mallory"
     cp -R solutions "$s/alice/labs" && cp -R labs/. "$s/bob/" && cp -R solutions/. "$s/chloé dupont/"
     cp -R grader/hostile/daemon/. "$s/mallory/"
-    NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
+    mkdir -p "$WORK/gbtmp" && chmod 711 "$WORK/gbtmp"
+    TMPDIR=$WORK/gbtmp NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
         { cat "$WORK/gb.log"; return 1; }
     python3 - "$WORK/gb/grade/carnet.csv" "$NOMEM_TOTAL" "${#LABS_ALL[@]}" <<'PY' || return 1
 import csv, sys
@@ -375,7 +386,7 @@ assert int(m["total"]) == 0, m
 PY
     grep -q "Lab 01 — tcp_client : " "$WORK/gb/grade/rapports/alice.txt" || { echo "rapport d'alice"; return 1; }
     local left
-    left=$(leftovers "$s")
+    left=$(leftovers "$WORK/gbtmp")
     [ -z "$left" ] || { echo "processus restants :"; echo "$left"; return 1; }
 }
 check "make gradebook : carnet CSV (référence, copie hostile, nom avec espace) et rien ne reste" gradebook_ok
@@ -405,7 +416,7 @@ section "Copies hostiles : bornées, expliquées, nettoyées"
 # within its bound, the expected French reason is in the report, nothing
 # of it is left running, and no file outside the run folder changed.
 H=$WORK/hostile
-mkdir -p "$H/trees"
+mkdir -p "$H/trees" "$H/tmp" && chmod 711 "$H" "$H/tmp"
 cp -R grader/hostile/. "$H/trees/"
 # Including the reference by absolute path, by a path relative to where a
 # student's labs/ sits in the teacher's repository, and by a symlink.
@@ -429,7 +440,7 @@ sleep 1
 grade_hostile() {
     local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
     [ "${name%_partial}" != "$name" ] && sandbox=none
-    (cd "$H" && GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
+    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
         --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
     echo "$? $((SECONDS - start))" >"$H/$name.rc"
 }
@@ -481,7 +492,7 @@ nothing_left() {
     left=$(leftovers "$H/")
     [ -z "$left" ] || { echo "$left"; return 1; }
 }
-check "copies hostiles : aucun processus restant (utilisateur du bac à sable, bwrap, dossiers)" nothing_left
+check "copies hostiles : aucun processus restant (bacs à sable, programmes, dossiers de la notation)" nothing_left
 nothing_changed() {
     git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.after"
     diff "$H/git.before" "$H/git.after" || return 1
