@@ -13,7 +13,12 @@ COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 LIBCOMMON   := $(BUILD)/libcommon.a
 
-PROG_SRCS := $(wildcard solutions/*/*.c labs/*/*.c grader/fakes/*.c) \
+# A lab's .c with a header of the same name (dns_parse.c) is a unit, not a
+# program: it is linked into every program of its folder.
+LAB_SRCS  := $(wildcard solutions/*/*.c labs/*/*.c)
+UNIT_SRCS := $(foreach c,$(LAB_SRCS),$(if $(wildcard $(c:.c=.h)),$(c)))
+UNIT_HDRS := $(UNIT_SRCS:.c=.h)
+PROG_SRCS := $(filter-out $(UNIT_SRCS),$(LAB_SRCS)) $(wildcard grader/fakes/*.c) \
              common/tests/test_common.c
 PROGS     := $(patsubst %.c,$(BUILD)/%,$(PROG_SRCS))
 # Lab numbers from the folder names (solutions/ may be absent in the students' copy).
@@ -55,9 +60,9 @@ $(LIBCOMMON): $(COMMON_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%: %.c $(LIBCOMMON) $(COMMON_HDRS)
+$(BUILD)/%: %.c $(LIBCOMMON) $(COMMON_HDRS) $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Icommon -o $@ $< $(LIBCOMMON) $(LDLIBS)
+	$(CC) $(CFLAGS) -Icommon -o $@ $< $(filter $(dir $<)%,$(UNIT_SRCS)) $(LIBCOMMON) $(LDLIBS)
 
 # Used by the grader: one program from any source file, into any path.
 prog: $(LIBCOMMON)
