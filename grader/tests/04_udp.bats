@@ -128,6 +128,13 @@ expect_sends() {
     [ ! -s "$T/err" ] || fail_fr "la sortie d'erreur d'un échange réussi" "(rien)" "$(show "$T/err")"
     [ "$(wc -c <"$T/out")" = 11 ] ||
         fail_fr "les octets affichés" "exactement les 11 octets reçus, sans retour à la ligne ajouté" "$(wc -c <"$T/out") octets"
+    # A reply larger than the course's recvfrom(4096).
+    local big
+    big=$(head -c 6000 /dev/zero | tr '\0' 'u')
+    run_prog udp_client -t 3 127.0.0.1 "$UPORT" "$big"
+    expect_status 0
+    [ "$output" = "$big" ] ||
+        fail_fr "une réponse de 6000 octets" "6000 octets (un tampon de 65536 : UDP ne renvoie jamais la suite d'un datagramme coupé)" "$(wc -c <"$T/out") octets"
 }
 
 @test "udp_client en IPv6 (::1) et avec un nom (localhost)" {

@@ -126,7 +126,7 @@ int main(int argc, char **argv)
      * apprend les refus ICMP), puis exchange() ; passer à l'adresse
      * suivante seulement si le port est fermé (ECONNREFUSED). Fermer chaque
      * socket, garder errno dans err.
-     * STUB: (void)ai; (void)fd; (void)exchange;
+     * STUB: (void)ai; (void)fd; (void)exchange; (void)message;
      * STUB: err = ENOSYS;
      */
     for (ai = res; ai != NULL; ai = ai->ai_next) {

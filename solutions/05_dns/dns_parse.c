@@ -218,7 +218,7 @@ static enum dns_status read_record(struct cursor *c, struct dns_record *rec)
      * finir exactement à la fin des données. Autres types : sautés. Le
      * cours avance de 12 octets en supposant un nom compressé sur 2 octets :
      * faux dès que le serveur écrit le nom en entier.
-     * STUB: (void)c; (void)rec; (void)rdlen; (void)end; (void)st;
+     * STUB: (void)c; (void)rec; (void)rdlen; (void)end; (void)st; (void)get32;
      * STUB: return DNS_ERR_TRUNCATED;
      */
     st = read_name(c, rec->name);
