@@ -329,9 +329,11 @@ int main(int argc, char **argv)
         /* What the tests check in the query itself. */
         printf("requête id=%04x flags=%02x%02x qd=%u an=%u ns=%u ar=%u "
                "nom=%s type=%u classe=%u longueur=%zd\n",
-               q.id, buf[2], buf[3], buf[4] << 8 | buf[5], buf[6] << 8 | buf[7],
-               buf[8] << 8 | buf[9], buf[10] << 8 | buf[11], q.name, q.qtype,
-               q.q[q.qlen - 2] << 8 | q.q[q.qlen - 1], n);
+               (unsigned)q.id, (unsigned)buf[2], (unsigned)buf[3],
+               (unsigned)(buf[4] << 8 | buf[5]), (unsigned)(buf[6] << 8 | buf[7]),
+               (unsigned)(buf[8] << 8 | buf[9]), (unsigned)(buf[10] << 8 | buf[11]),
+               q.name, (unsigned)q.qtype,
+               (unsigned)(q.q[q.qlen - 2] << 8 | q.q[q.qlen - 1]), n);
         answer(fd, other, &q, (struct sockaddr *)&peer, len);
     }
     close(other);

@@ -157,9 +157,10 @@ static enum dns_status read_name(struct cursor *c, char *text)
      * STUB: strcpy(text, ".");
      * STUB: return DNS_ERR_TRUNCATED;
      */
-    size_t p = c->pos, start = c->pos, wire = 0, t = 0;
+    size_t p = c->pos, start, wire = 0, t = 0;
     int hops = 0, jumped = 0;
 
+    start = p; /* where the current label sequence begins */
     for (;;) {
         unsigned char len;
         if (p >= c->len)
