@@ -39,6 +39,7 @@ dq() {
     dq -t 3 multi.test
     expect_status 0
     expect_stdout_eq $'multi.test A 192.0.2.1 (TTL 300 s)\nmulti.test A 192.0.2.2 (TTL 300 s)\nmulti.test A 192.0.2.3 (TTL 300 s)'
+    [ ! -s "$T/err" ] || fail_fr "la sortie d'erreur d'une réponse correcte" "(rien)" "$(show "$T/err")"
     dq -t 3 -T AAAA v6.test
     expect_status 0
     expect_stdout_eq $'v6.test AAAA 2001:db8::1 (TTL 600 s)\nv6.test AAAA 2001:db8::2 (TTL 600 s)'
