@@ -27,7 +27,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz
+.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -42,6 +42,8 @@ help:
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
 	@echo "  make fuzz         fuzz l'analyseur DNS du lab 05 (libFuzzer + ASan + UBSan, FUZZ_SECONDS=60)"
+	@echo "  make mutate LAB=NN [JOBS=2] [ONLY=id,...]"
+	@echo "                    tests de mutation du lab NN : score, survivants (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
 	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
 	@echo "  make clean        supprime $(BUILD)/"
@@ -121,7 +123,13 @@ test:
 	@bash grader/selftest.sh
 
 skeletons:
+	for f in grader/tests/[0-9][0-9]_*.bats; do python3 grader/lib/rubric.py table --write "$$f" || exit 1; done
 	bash grader/gen_skeletons.sh solutions labs
+
+# Mutation testing of one lab's solution regions (grader/mutate.py).
+mutate: deps
+	@test -n "$(LAB)" || { echo "make mutate : indiquez LAB=NN (ex. : make mutate LAB=01)" >&2; exit 2; }
+	@exec python3 grader/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(ONLY),--only $(ONLY)) $(LAB)
 
 # The students' archive: the last commit, without solutions/ or mutants.
 dist:

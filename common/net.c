@@ -193,6 +193,7 @@ const char *net_strerror(int errnum)
     case EINTR: return "interrompu";
     case ENOSPC: return "plus de place sur le périphérique";
     case EIO: return "erreur d'entrée-sortie";
+    case EISDIR: return "est un répertoire";
     case EBADF: return "descripteur invalide";
     case ENOMEM: return "mémoire insuffisante";
     case ENOBUFS: return "tampons réseau épuisés";

@@ -13,6 +13,8 @@ libpath=${BATS_LIB_PATH:-/usr/lib/bats}
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
 command -v "${CC:-cc}" >/dev/null 2>&1 || missing+=(build-essential)
+# The rubric is read from the bats files (lib/rubric.py), the report
+# written by lib/report.py.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The sandbox (without it, grading falls back to the partial isolation).
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
@@ -20,8 +22,8 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ "${SELFTEST:-0}" = 1 ]; then
     command -v patch >/dev/null 2>&1 || missing+=(patch)
     command -v git >/dev/null 2>&1 || missing+=(git)
-    command -v socat >/dev/null 2>&1 || missing+=(socat)
     command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+    command -v socat >/dev/null 2>&1 || missing+=(socat)
     command -v clang >/dev/null 2>&1 || missing+=(clang)
     command -v cppcheck >/dev/null 2>&1 || missing+=(cppcheck)
     # libFuzzer and the sanitizers' runtimes (make fuzz, the corpus replay).

@@ -9,7 +9,8 @@
 #   --strict       exit 1 unless every graded lab has full marks (make labNN)
 # Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
 # at its first failed test: mutants), TIMEOUT_SCALE, NO_COLOR, CC, CFLAGS,
-# GRADER_SANDBOX=none (force the partial isolation).
+# GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
+# bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
 # with --strict, 2 usage error (T=…), 3 the grader itself could not run,
 # 130/143 interrupted.
@@ -19,7 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB=$ROOT/grader/lib
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
 # rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
-rubric_tsv() { cat "${1%.bats}.rubric"; }
+rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }
 all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
 while (($#)); do
     case $1 in
@@ -251,8 +252,10 @@ compile_lab() {
         local rc=0
         (
             for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done
-            sandbox_limits 64 256 1024 60 64 && exec timeout -k 2 60 "${SBX[@]}" "${argv[@]}"
+            exec timeout -k 2 60 "${SBX[@]}" prlimit --nproc=64 --nofile=256 --as=$((1024 << 20)) \
+                --cpu=60 --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
         ) </dev/null >"$RUN_DIR/cc.out" 2>&1 || rc=$?
+        [ -n "${GRADER_CC_RAW:-}" ] && cat "$RUN_DIR/cc.out" >>"$GRADER_CC_RAW"
         cc_filter "$srcdir/" "$commondir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
         case $rc in
         0) ;;
@@ -288,7 +291,7 @@ run_phase() {
     [ "${FAILFAST:-0}" = 1 ] && extra+=(--failfast)
     python3 "$LIB/report.py" phase --rubric "$RUN_DIR/$num.rubric" --state "$state" \
         --lab "$num" --name "$name" --phase "$phase" --filter "$T" --budget "$budget" \
-        --token "$token" "${extra[@]}" <"$fifo" &
+        --token "$token" "${extra[@]}" < <(if [ -n "${GRADER_TAP:-}" ]; then tee -a "$GRADER_TAP"; else cat; fi <"$fifo") &
     READER_PID=$!
     local rc=0
     wait "$READER_PID" || rc=$?

@@ -86,41 +86,44 @@ _kill_job() {
 
 teardown() {
     local g
-    for g in "${STARTED[@]}"; do _kill_job "$g"; done
-    for g in "${STARTED[@]}"; do wait "$g" 2>/dev/null || true; done
+    {
+        for g in "${STARTED[@]}"; do _kill_job "$g"; done
+        for g in "${STARTED[@]}"; do wait "$g" || true; done
+    } 2>/dev/null
 }
 
-# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), under
-# the rlimits; a valgrind log, when armed, is opened at a descriptor inside
-# valgrind's reserved range, which the program cannot touch.
+# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid): an
+# inherited fd 3 makes bats wait forever. A valgrind log, when armed, is
+# opened at a descriptor inside valgrind's reserved range, which the
+# program cannot touch.
 _exec_clean() {
-    local fd limited=${1#--limits=}
-    shift
+    local fd
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
     done
-    if [ "$limited" = 1 ]; then
-        local as=$LIMIT_AS_MIB
-        if ((${#VG[@]})); then
-            as=0
-            eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
-        fi
-        sandbox_limits "$LIMIT_NPROC" "$LIMIT_NOFILE" "$as" "$LIMIT_CPU" "$LIMIT_FSIZE_MIB" ||
-            { echo "correcteur : impossible de fixer les limites" >&2; exit 125; }
-    else
-        ulimit -f $((LIMIT_FSIZE_MIB * 1024))
+    if ((${#VG[@]})) && [ "${1:-}" = --student ]; then
+        eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
     fi
+    [ "${1:-}" = --student ] && shift
+    ulimit -f $((LIMIT_FSIZE_MIB * 1024))
     exec "$@"
 }
 
 # _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of
-# the lab (with valgrind when armed).
+# the lab (with valgrind when armed). The rlimits are set inside the
+# sandbox, by prlimit, just before the program: bwrap itself needs more
+# descriptors than a lab may allow.
 _student_cmd() {
-    local prog=$1
+    local prog=$1 as=$LIMIT_AS_MIB
     shift
     sandbox_prog_argv "$PROG_DIR" "$W"
     CMD=("${SBX[@]}")
+    ((${#VG[@]})) && as=0
+    CMD+=(prlimit "--nproc=$LIMIT_NPROC" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
+        "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
+    ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
+    CMD+=(--)
     if ((${#VG[@]})); then
         VG_N=$((VG_N + 1))
         VG_LOG=$T/valgrind.$VG_N.log
@@ -157,16 +160,18 @@ fail_fr() {
     } | fail
 }
 
-# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab in
-# its sandbox, bounded, stdin from INPUT (default /dev/null). Sets status,
+# run_prog [-i INPUT] [-l LIMIT] [-O OUTPUT] PROG ARGS… — runs a program of
+# the lab in its sandbox, bounded, stdin from INPUT (default /dev/null),
+# stdout to OUTPUT (default $T/out, e.g. /dev/full). Sets status,
 # output (stdout), stderr_text, elapsed_ms, LAST_LIMIT; the raw bytes stay in
 # $T/out and $T/err.
 run_prog() {
-    local input=/dev/null limit=20 start
+    local input=/dev/null limit=20 start out=$T/out
     while :; do
         case $1 in
         -i) input=$2; shift 2 ;;
         -l) limit=$2; shift 2 ;;
+        -O) out=$2; shift 2 ;;
         *) break ;;
         esac
     done
@@ -180,10 +185,11 @@ run_prog() {
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
-    { (_exec_clean --limits=1 timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
-        <"$input" >"$T/out" 2>"$T/err"; } 2>/dev/null || status=$?
+    { (_exec_clean --student timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
+        <"$input" >"$out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-    output=$(tr -d '\0' <"$T/out")
+    output=
+    [ "$out" = "$T/out" ] && output=$(tr -d '\0' <"$T/out")
     stderr_text=$(tr -d '\0' <"$T/err")
     LAST_CMD="$prog $*"
     LAST_CMD=${LAST_CMD//$'\r'/\\r}
@@ -196,16 +202,16 @@ run_prog() {
 # the lab in its sandbox; bounded to 120 s (scaled), stdout/stderr to
 # $T/LOGNAME.out/.err. Sets BG_PID (the job: timeout, its process group).
 start_bg() {
-    local log=$1 limited=0
+    local log=$1 kind=
     shift
     if [ "$1" = --student ]; then
         shift
         _student_cmd "$@"
-        limited=1
+        kind=--student
     else
         CMD=("$@")
     fi
-    (_exec_clean --limits=$limited timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
+    (_exec_clean $kind timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
         </dev/null >"$T/$log.out" 2>"$T/$log.err" &
     BG_PID=$!
     _record_job "$BG_PID"
@@ -323,10 +329,11 @@ stop_server() {
         sleep 0.02
     done
     if kill -0 "$job" 2>/dev/null; then
-        _kill_job "$job"
+        # Killed and reaped in one redirected block: bash would print a
+        # job notice into the report.
+        { _kill_job "$job"; wait "$job" || true; } 2>/dev/null
         KILL_REASON="toujours en marche $(scaled "$secs") s après SIG$sig : le correcteur l'a tué (SIGKILL)"
         server_killed=1 server_status=137
-        wait "$job" 2>/dev/null
         return 0
     fi
     server_status=0
@@ -338,7 +345,7 @@ stop_server() {
 # files $T/probe.out/.err and probe_local (its local HOST:PORT).
 probe() {
     status=0
-    { (_exec_clean --limits=0 timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+    { (_exec_clean timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
         </dev/null >"$T/probe.out" 2>"$T/probe.err"; } 2>/dev/null || status=$?
     probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
     return 0
@@ -419,6 +426,14 @@ expect_log() {
     fail_fr "$3" "une ligne qui correspond à /$2/" "$(show "$1")"
 }
 
+# Skips (not run, never failed) under the partial isolation, where the
+# program sees the machine's /etc instead of the lab's (the names of the
+# bats file's "# @hosts" lines, the fake DNS server in resolv.conf).
+require_lab_etc() {
+    [ "$SANDBOX_MODE" != partial ] ||
+        skip "isolation partielle : le programme ne voit pas le /etc du lab (hosts, resolv.conf)"
+}
+
 # Skips (not run, never failed) where the machine has no IPv6 loopback.
 require_ipv6() {
     grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null ||
@@ -488,4 +503,43 @@ expect_memcheck_clean() {
     ((bad == 0)) && return 0
     fail_fr "valgrind (erreurs mémoire, fuites, descripteurs ouverts à la sortie)" \
         "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "${msg%$'\n'}"
+}
+
+# _descendants PID — PID and every process under it.
+_descendants() {
+    local kid
+    echo "$1"
+    for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do _descendants "$kid"; done
+}
+
+# listen_addrs PID — where process PID (a server started by start_server:
+# SERVER_PID) and its children listen, one "ADDRESS:PORT" a line, IPv6 in
+# brackets. Read from /proc (socket inodes of their descriptors, then
+# /proc/net/tcp and tcp6): it shows every address, a wildcard included,
+# and the server sees no extra client.
+listen_addrs() {
+    local pid fd link inodes=" "
+    for pid in $(_descendants "$1"); do
+        for fd in /proc/"$pid"/fd/*; do
+            link=$(readlink "$fd" 2>/dev/null) || continue
+            case $link in socket:\[*\]) link=${link#socket:[}; inodes+="${link%]} " ;; esac
+        done
+    done
+    awk -v inodes="$inodes" '
+        function hex(s,   i, v) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return v }
+        # Each 32-bit word of the address is in host (little-endian) order.
+        function word(w) { return substr(w, 7, 2) substr(w, 5, 2) substr(w, 3, 2) substr(w, 1, 2) }
+        $4 == "0A" && index(inodes, " " $10 " ") {
+            split($2, a, ":"); port = hex(a[2])
+            if (length(a[1]) == 8) {
+                w = word(a[1])
+                print hex(substr(w, 1, 2)) "." hex(substr(w, 3, 2)) "." hex(substr(w, 5, 2)) "." hex(substr(w, 7, 2)) ":" port
+            } else {
+                full = word(substr(a[1], 1, 8)) word(substr(a[1], 9, 8)) word(substr(a[1], 17, 8)) word(substr(a[1], 25, 8))
+                if (full ~ /^0+$/) ip = "::"
+                else if (full ~ /^0+1$/) ip = "::1"
+                else { ip = ""; for (i = 0; i < 8; i++) ip = ip (i ? ":" : "") sprintf("%x", hex(substr(full, 4 * i + 1, 4))) }
+                print "[" ip "]:" port
+            }
+        }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u
 }

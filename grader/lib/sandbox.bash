@@ -126,25 +126,21 @@ sandbox_path() {
     if [ "$SANDBOX_MODE" = partial ]; then printf '%s/%s' "$PROG_DIR" "$1"; else printf '/lab/%s' "$1"; fi
 }
 
-# sandbox_limits NPROC NOFILE AS_MIB CPU_S FSIZE_MIB — rlimits for the
-# current (sub)shell, inherited by what it runs; AS_MIB 0 = unlimited
-# (sanitizer builds refuse an address-space limit).
-sandbox_limits() {
-    ulimit -u "$1" -n "$2" -t "$4" -f $(($5 * 1024)) 2>/dev/null || return 1
-    if [ "$3" != 0 ]; then ulimit -v $(($3 * 1024)) || return 1; fi
-    ulimit -c 0
-}
+# Limits are set inside the program sandbox, by prlimit, just before the
+# program: there, the count of processes is the sandbox's own (its user
+# namespace), never another grade's, and bwrap keeps the descriptors it
+# needs.
 
 # sandbox_program_pid PID — the student program started under PID (the
 # job's timeout): the first descendant that is not timeout, setpriv, env,
-# bwrap or sh (the partial mode's cd). Prints nothing if it has not started
+# bwrap, prlimit or sh (the partial mode's cd). Prints nothing if it has not started
 # (or is gone).
 sandbox_program_pid() {
     local pid=$1 comm kids i
     for ((i = 0; i < 8; i++)); do
         comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
         case $comm in
-        timeout | setpriv | bwrap | env | sh) ;;
+        timeout | setpriv | bwrap | env | sh | prlimit) ;;
         *) printf '%s' "$pid"; return 0 ;;
         esac
         kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null)

@@ -17,6 +17,6 @@ int main(void)
         else
             failed++;
     }
-    fprintf(stderr, "tcp_client: forks réussis : %d, refusés : %d\n", ok, failed);
+    fprintf(stderr, "tcp_client: forks réussis : %d, en échec : %d\n", ok, failed);
     return 1;
 }

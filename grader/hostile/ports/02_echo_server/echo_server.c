@@ -8,7 +8,7 @@ int main(void)
 {
     int n = 0, i;
     for (i = 0; i < 2000; i++)
-        if (tcp_listen("127.0.0.1", "0", 1) >= 0)
+        if (tcp_listen("127.0.0.1", "0", 1, NULL) >= 0)
             n++;
     fprintf(stderr, "echo_server: %d ports pris\n", n);
     return 1;
