@@ -19,7 +19,7 @@ start_udppeer() {
 # usend ARGS… — one datagram from the grader's client; reply in $T/usend.out.
 usend() {
     ustatus=0
-    { (_exec_clean --limits=0 timeout -k 2 "$(scaled 20)" "$FAKE_DIR/udppeer" send "$@") \
+    { (_exec_clean timeout -k 2 "$(scaled 20)" "$FAKE_DIR/udppeer" send "$@") \
         </dev/null >"$T/usend.out" 2>"$T/usend.err"; } 2>/dev/null || ustatus=$?
 }
 
@@ -35,6 +35,9 @@ expect_sends() {
         fail_fr "le nombre de datagrammes envoyés par udp_client ($2)" "$1" "$got"
 }
 
+# @points 5
+# @req R1 R11
+# @hint §3 « Serveur UDP » : socket(SOCK_DGRAM) puis bind, sans listen ; afficher l'adresse réelle (getsockname) et fflush — man 7 udp
 @test "udp_server annonce « Serveur en écoute sur 127.0.0.1:PORT » et y reçoit les datagrammes" {
     start_udp
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
@@ -43,6 +46,9 @@ expect_sends() {
     [ "$ustatus" = 0 ] || fail_fr "la réponse au datagramme « ping »" "une réponse" "rien ($(show "$T/usend.err"))"
 }
 
+# @points 5
+# @req R2
+# @hint §3 « Serveur UDP » : recvfrom donne l'expéditeur, sendto lui répond ; toupper sur n octets (un datagramme vide vaut n = 0) — man 2 recvfrom
 @test "udp_server renvoie le datagramme en majuscules à son expéditeur, même vide" {
     start_udp
     usend -t 3 -m 'Bonjour, été 2024 ! z' 127.0.0.1 "$SERVER_PORT"
@@ -54,6 +60,9 @@ expect_sends() {
         fail_fr "la réponse à un datagramme vide" "un datagramme vide" "$(show "$T/usend.err")"
 }
 
+# @points 5
+# @req R2 R3
+# @hint un tampon de 65507 octets au moins (le cours lit 1024 : le reste est perdu), longueur = retour de recvfrom, pas strlen — man 7 udp
 @test "udp_server traite un datagramme binaire de 65507 octets" {
     start_udp
     "$FAKE_DIR/peer" gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
@@ -62,6 +71,9 @@ expect_sends() {
     expect_same_bytes "$T/expected" "$T/usend.out" "la réponse à 65507 octets quelconques (octets nuls compris)"
 }
 
+# @points 5
+# @req R4
+# @hint §3 : print(f"Reçu de {client}: {data}") ; Python affiche b'...' échappé : faites de même (\xHH) — man 3 isprint
 @test "udp_server journalise « Reçu de ADRESSE: … » en échappant les octets non imprimables" {
     start_udp
     usend -t 3 -m $'salut\x01\x1b[2J\n' 127.0.0.1 "$SERVER_PORT"
@@ -76,6 +88,9 @@ expect_sends() {
     fi
 }
 
+# @points 5
+# @req R1 R11
+# @hint getaddrinfo avec AF_UNSPEC et AI_PASSIVE : la famille vient de l'adresse — man 3 getaddrinfo
 @test "udp_server en IPv6 (-b ::1)" {
     require_ipv6
     start_udp -b ::1
@@ -85,6 +100,9 @@ expect_sends() {
     [ "$(cat "$T/usend.out")" = IPV6 ] || fail_fr "la réponse en IPv6" "IPV6" "$(show "$T/usend.out")"
 }
 
+# @points 5
+# @req R5
+# @hint stop_setup() puis wait_fd avant chaque recvfrom : il revient sur EINTR — man 2 sigaction
 @test "udp_server : SIGTERM et SIGINT l'arrêtent proprement (code 0)" {
     local sig
     for sig in TERM INT; do
@@ -98,6 +116,23 @@ expect_sends() {
     done
 }
 
+# @points 5
+# @req R11 R12
+# @hint §3 : port = 9999 par défaut ; bind échoue (EADDRINUSE) si le port est pris : message avec net_strerror, code 1 — man 2 bind
+@test "udp_server : sans -p, port 9999 ; port déjà occupé : message et code 1" {
+    SERVER_PROTO=udp start_server srv udp_server
+    [ "$SERVER_PORT" = 9999 ] ||
+        fail_fr "le port sans -p" "9999" "$SERVER_PORT"
+    # 9999 is now taken by the first server: a second one cannot bind it.
+    run_prog -l 5 udp_server -p 9999
+    expect_status 1 "le code de sortie quand le port 9999 est déjà pris"
+    expect_stderr_matches "^udp_server: " "un message « udp_server: … » qui dit pourquoi l'écoute est impossible"
+    [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
+}
+
+# @points 5
+# @req R10
+# @hint getopt, parse_port, parse_timeout_ms, parse_long — man 3 getopt
 @test "usage des deux programmes : -h (code 0), arguments ou options invalides (code 2)" {
     local prog bad
     for prog in udp_server udp_client; do
@@ -120,6 +155,9 @@ expect_sends() {
     done
 }
 
+# @points 10
+# @req R6
+# @hint §3 « Client UDP » : sendto puis recvfrom ; écrire les n octets reçus avec write_all — man 2 send
 @test "udp_client envoie le message et affiche la réponse brute" {
     start_udppeer
     run_prog udp_client -t 3 127.0.0.1 "$UPORT" "bonjour UDP"
@@ -137,6 +175,9 @@ expect_sends() {
         fail_fr "une réponse de 6000 octets" "6000 octets (un tampon de 65536 : UDP ne renvoie jamais la suite d'un datagramme coupé)" "$(wc -c <"$T/out") octets"
 }
 
+# @points 5
+# @req R6 R9
+# @hint getaddrinfo (AF_UNSPEC, SOCK_DGRAM) et chaque adresse essayée : un refus fait passer à la suivante — man 3 getaddrinfo
 @test "udp_client en IPv6 (::1) et avec un nom (localhost)" {
     require_ipv6
     start_udppeer -b ::1
@@ -150,6 +191,9 @@ expect_sends() {
     expect_stdout_eq "quatre"
 }
 
+# @points 10
+# @req R7
+# @hint UDP ne garantit rien : après -t sans réponse, renvoyer le datagramme (jusqu'à -r fois) — man 7 udp
 @test "udp_client réémet après le délai quand les premiers datagrammes se perdent" {
     start_udppeer -D 2
     run_prog -l 10 udp_client -t 0.3 -r 3 127.0.0.1 "$UPORT" "abcd"
@@ -159,6 +203,9 @@ expect_sends() {
     expect_sends 3 "deux perdus, le troisième reçoit la réponse"
 }
 
+# @points 5
+# @req R7
+# @hint -r compte les réémissions après le premier envoi (défaut 3) ; ETIMEDOUT à la fin — man 2 poll
 @test "udp_client : au plus 1 + RETRIES envois, puis « délai dépassé » et code 1" {
     start_udppeer -q
     run_prog -l 10 udp_client -t 0.2 -r 2 127.0.0.1 "$UPORT" "abcd"
@@ -176,14 +223,25 @@ expect_sends() {
     expect_sends 1 "-r 0 : un seul envoi"
 }
 
+# @points 5
+# @req R7
+# @hint sock.settimeout(5) du cours : attendre tout le délai -t avant de réémettre (recv_timeout) — man 2 poll
 @test "udp_client attend une réponse tardive sans abandonner trop tôt" {
     start_udppeer -d 600
     run_prog -l 10 udp_client -t 2 -r 0 127.0.0.1 "$UPORT" "patience"
     expect_status 0
     expect_stdout_eq "patience"
     expect_elapsed 550 2500 "la durée avec une réponse qui vient après 0,6 s"
+    # Without -t, the wait is 5 s: a reply after 1.5 s comes in time.
+    start_udppeer -d 1500
+    run_prog -l 15 udp_client -r 0 127.0.0.1 "$UPORT" "sans délai"
+    expect_status 0 "le code de sortie sans -t (délai de 5 s par défaut) pour une réponse après 1,5 s"
+    expect_stdout_eq "sans délai"
 }
 
+# @points 10
+# @req R8
+# @hint « valider toutes les données reçues » : connect() sur la socket UDP (le noyau filtre l'expéditeur) ou comparer l'adresse de recvfrom — man 2 connect
 @test "udp_client ignore un datagramme venu d'une autre adresse que celle du serveur" {
     start_udppeer -x
     run_prog udp_client -t 3 -r 0 127.0.0.1 "$UPORT" "authentique"
@@ -193,6 +251,9 @@ expect_sends() {
             "authentique (la réponse du serveur seulement)" "$(show "$T/out")"
 }
 
+# @points 5
+# @req R9
+# @hint une socket UDP connectée reçoit le refus ICMP : recv échoue avec ECONNREFUSED — man 7 udp (IP_RECVERR), man 2 connect
 @test "udp_client : port fermé, échec immédiat (ICMP refusé) et code 1" {
     start_fake closed
     run_prog udp_client -t 5 -r 3 127.0.0.1 "$FAKE_PORT" "personne ?"
@@ -201,6 +262,9 @@ expect_sends() {
     expect_elapsed 0 2000 "la durée face à un port fermé (sans attendre -t 5 ni réémettre)"
 }
 
+# @points 5
+# @req R13
+# @hint close() de la socket, freeaddrinfo — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : udp_server sans erreur, ni fuite, ni descripteur ouvert" {
     use_valgrind
     start_udp
@@ -214,6 +278,9 @@ expect_sends() {
     expect_memcheck_clean
 }
 
+# @points 5
+# @req R13
+# @hint close() de chaque socket essayée, freeaddrinfo sur tous les chemins — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : udp_client sans erreur, ni fuite, ni descripteur ouvert" {
     use_valgrind
     start_udppeer -x -D 1

@@ -12,14 +12,6 @@ load ../lib/helpers
 
 HOSTILE=(loop self fwd past longlabel longname count cut rdlen)
 
-# Names and the default server come from the lab's own /etc (hosts,
-# resolv.conf), which the partial isolation cannot give the program: there
-# the test is not run (a query would go to the machine's real DNS server).
-require_lab_etc() {
-    [ "$SANDBOX_MODE" != partial ] ||
-        skip "isolation partielle : le /etc du lab (hosts, resolv.conf) n'est pas appliqué"
-}
-
 # start_dns [OPTIONS] — the fake DNS server (-p 0 unless told): DNS_PORT, DNS_LOG.
 start_dns() {
     local saved=("${VG[@]}")
@@ -34,6 +26,9 @@ dq() {
     run_prog -l 10 dnsquery -s 127.0.0.1 -p "$DNS_PORT" "$@"
 }
 
+# @points 10
+# @req R8
+# @hint §5 « Résolveur DNS Personnalisé » : pour chaque réponse, lire nom, TYPE, CLASS, TTL, RDLENGTH puis l'adresse (inet_ntop) — RFC 1035 §4.1.3, man 3 inet_ntop
 @test "dnsquery affiche chaque adresse A, ou AAAA avec -T AAAA, avec son TTL, une par ligne" {
     start_dns
     dq -t 3 multi.test
@@ -45,6 +40,9 @@ dq() {
     expect_stdout_eq $'v6.test AAAA 2001:db8::1 (TTL 600 s)\nv6.test AAAA 2001:db8::2 (TTL 600 s)'
 }
 
+# @points 5
+# @req R8
+# @hint un CNAME (type 5) contient un nom, lui-même compressé : read_name dans les données — RFC 1035 §3.3.1
 @test "dnsquery montre la chaîne de CNAME jusqu'à l'adresse" {
     start_dns
     dq -t 3 alias.test
@@ -52,6 +50,9 @@ dq() {
     expect_stdout_eq $'alias.test CNAME mid.alias.test (TTL 60 s)\nmid.alias.test CNAME final.test (TTL 60 s)\nfinal.test A 192.0.2.10 (TTL 120 s)'
 }
 
+# @points 5
+# @req R6 R8
+# @hint le cours suppose un nom de 2 octets (pos += 12) : lire chaque nom étiquette par étiquette — RFC 1035 §4.1.4
 @test "dnsquery lit des noms non compressés : question et réponses analysées, pas sautées" {
     start_dns
     dq -t 3 plain.test
@@ -59,6 +60,9 @@ dq() {
     expect_stdout_eq $'plain.test A 192.0.2.20 (TTL 30 s)\nplain.test A 192.0.2.21 (TTL 30 s)'
 }
 
+# @points 5
+# @req R7 R8
+# @hint lire le bit TC et le RCODE de l'en-tête avant les réponses — RFC 1035 §4.1.1
 @test "dnsquery : NXDOMAIN, SERVFAIL, aucun enregistrement du type et réponse tronquée (TC) donnent le code 1" {
     start_dns
     dq -t 3 nx.test
@@ -76,6 +80,9 @@ dq() {
     expect_stderr_matches "tronqu" "un message qui dit « réponse tronquée »"
 }
 
+# @points 10
+# @req R6
+# @hint comparer ID, QR et question à la requête ; connect() sur la socket UDP filtre l'expéditeur ; continuer d'attendre — man 2 connect, RFC 5452
 @test "dnsquery ignore une réponse au mauvais ID, sans QR, d'une autre adresse ou à une autre question" {
     start_dns
     dq -t 3 decoy.test
@@ -85,6 +92,9 @@ dq() {
             "decoy.test A 192.0.2.30 (TTL 300 s), seulement" "$(show "$T/out")"
 }
 
+# @points 10
+# @req R9
+# @hint un curseur qui vérifie chaque lecture ; étiquettes ≤ 63, noms ≤ 255, pointeurs strictement vers l'arrière et en nombre borné — RFC 1035 §4.1.4, STYLE (ldns, c-ares)
 @test "dnsquery : une réponse hostile donne une erreur propre et le code 1, jamais un plantage" {
     start_dns
     local name
@@ -97,6 +107,9 @@ dq() {
     done
 }
 
+# @points 5
+# @req R5
+# @hint getrandom pour l'ID, octet de drapeaux 0x01, longueur + octets par étiquette puis 0 — man 2 getrandom, RFC 1035 §4.1.2
 @test "dnsquery : la requête a un ID aléatoire, RD à 1, une question encodée en étiquettes" {
     start_dns
     local i
@@ -116,6 +129,9 @@ dq() {
         fail_fr "la requête -T AAAA" "type 28 (AAAA)" "$(show "$DNS_LOG")"
 }
 
+# @points 5
+# @req R5 R11
+# @hint vérifier le nom en l'encodant, avant d'ouvrir la socket — RFC 1035 §2.3.4
 @test "dnsquery : nom invalide (étiquette > 63, nom > 253, étiquette vide) : code 2, rien n'est envoyé" {
     start_dns
     local l63 l64 long name
@@ -132,6 +148,9 @@ dq() {
     expect_status 1 "le code de sortie pour une étiquette de 63 octets (valide, NXDOMAIN)"
 }
 
+# @points 5
+# @req R12
+# @hint lire la première ligne « nameserver » ; getaddrinfo(AI_NUMERICHOST) pour -s — man 5 resolv.conf
 @test "dnsquery interroge par défaut le serveur de /etc/resolv.conf, ou -s en IPv4 comme en IPv6" {
     require_lab_etc
     start_dns -p 53
@@ -146,6 +165,9 @@ dq() {
     fi
 }
 
+# @points 5
+# @req R10
+# @hint attendre avec recv_timeout jusqu'à une échéance fixe ; un datagramme trop court pour un en-tête n'est pas une réponse — man 2 poll
 @test "dnsquery : serveur muet ou réponse vide, « délai dépassé » après -t et code 1" {
     start_dns
     dq -t 1 silent.test
@@ -157,6 +179,9 @@ dq() {
     expect_stderr_matches "délai|invalide|coupé" "un message d'erreur"
 }
 
+# @points 5
+# @req R2 R11
+# @hint getopt, parse_port, parse_timeout_ms ; inet_pton pour -r — man 3 getopt, man 3 inet_pton
 @test "usage des deux programmes : -h (code 0), arguments ou options invalides (code 2)" {
     local prog bad
     for prog in resolve dnsquery; do
@@ -178,6 +203,9 @@ dq() {
     done
 }
 
+# @points 5
+# @req R9 R13
+# @hint aucune lecture hors du message (valgrind : « Invalid read ») ; socket fermée sur tous les chemins — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : dnsquery face aux réponses hostiles, sans erreur ni fuite" {
     start_dns
     use_valgrind
@@ -189,6 +217,9 @@ dq() {
     expect_memcheck_clean
 }
 
+# @points 5
+# @req R1
+# @hint §4 : for family, socktype, proto, canonname, sockaddr in getaddrinfo(...) — AF_UNSPEC, SOCK_STREAM, man 3 getaddrinfo
 @test "resolve NOM [PORT] affiche chaque adresse, IPv4 et IPv6, avec sa famille" {
     require_lab_etc
     run_prog resolve double.lab
@@ -206,6 +237,9 @@ dq() {
     expect_stdout_eq "AF_INET 127.0.0.1:80"
 }
 
+# @points 5
+# @req R2
+# @hint §4 gethostbyaddr → inet_pton puis getnameinfo avec NI_NAMEREQD — man 3 getnameinfo
 @test "resolve -r fait la résolution inverse (IPv4 et IPv6) ; une adresse sans nom donne le code 1" {
     require_lab_etc
     run_prog resolve -r 192.0.2.11
@@ -222,6 +256,9 @@ dq() {
     [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour une adresse sans nom" "un message" "(rien)"
 }
 
+# @points 5
+# @req R3
+# @hint §4 gethostname() et getfqdn() → gethostname puis getaddrinfo(AI_CANONNAME) — man 2 gethostname
 @test "resolve -l affiche le nom de la machine et son nom complet" {
     require_lab_etc
     run_prog resolve -l
@@ -231,6 +268,9 @@ dq() {
             $'Nom de la machine : sandbox\nNom complet (FQDN) : sandbox' "$(show "$T/out")"
 }
 
+# @points 5
+# @req R4
+# @hint afficher net_gai_strerror(code) (gai_strerror parle anglais) — man 3 getaddrinfo
 @test "resolve : nom inconnu, message du résolveur en français et code 1, rapidement" {
     require_lab_etc
     start_dns -p 53
@@ -242,6 +282,9 @@ dq() {
     expect_elapsed 0 5000 "la durée pour un nom inconnu"
 }
 
+# @points 5
+# @req R13
+# @hint freeaddrinfo sur chaque chemin — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : resolve sans erreur, ni fuite, ni descripteur ouvert" {
     require_lab_etc
     use_valgrind
