@@ -449,15 +449,11 @@ class Runner:
         return mu
 
 
-def memory_points(rubric):
-    total = 0
-    with open(rubric, encoding="utf-8") as f:
-        for line in f:
-            if line.strip() and not line.lstrip().startswith("#"):
-                cols = line.rstrip("\n").split("\t")
-                if cols[1].startswith("mémoire"):
-                    total += int(cols[0])
-    return total
+def memory_points(bats):
+    """Points of the lab's memory tests, from the bats file's annotations."""
+    sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
+    import rubric  # noqa: E402 (grader/lib is not a package)
+    return sum(t.points or 0 for t in rubric.parse_bats(bats) if t.name.startswith("mémoire"))
 
 
 def interrupted(*_):
@@ -538,8 +534,7 @@ def main():
 
 def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, budget, t0):
     num = lab[:2]
-    rubric = os.path.join(ROOT, "grader", "tests", lab + ".rubric")
-    mem = memory_points(rubric)
+    mem = memory_points(os.path.join(ROOT, "grader", "tests", lab + ".bats"))
     if not args.sample:
         print("Lab %s — %d mutants générés dans les régions de solution de %s, %d tâche(s) en parallèle"
               % (num, len(mutants), ", ".join(sorted(sources)), runner.jobs), flush=True)
