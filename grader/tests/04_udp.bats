@@ -86,6 +86,11 @@ expect_sends() {
         fail_fr "les octets de contrôle dans le journal (ils pilotent le terminal)" \
             "échappés sur une seule ligne, par exemple salut\\x01\\x1b[2J\\n" "$(show - <<<"$line")"
     fi
+    # A long datagram: its first 64 bytes, then its size.
+    usend -t 3 -m "$(printf 'x%.0s' {1..100})" 127.0.0.1 "$SERVER_PORT"
+    port=$(sed -n 's/^local .*://p' "$T/usend.err")
+    expect_log "$SERVER_LOG" "^Reçu de 127\.0\.0\.1:$port: x{64}… \(100 octets\)\$" \
+        "la ligne de journal d'un datagramme de 100 octets (les 64 premiers, puis « … (100 octets) »)"
 }
 
 # @points 5
