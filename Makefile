@@ -13,7 +13,12 @@ COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 LIBCOMMON   := $(BUILD)/libcommon.a
 
-PROG_SRCS := $(wildcard solutions/*/*.c labs/*/*.c grader/fakes/*.c) \
+# A lab's .c with a header of the same name (dns_parse.c) is a unit, not a
+# program: it is linked into every program of its folder.
+LAB_SRCS  := $(wildcard solutions/*/*.c labs/*/*.c)
+UNIT_SRCS := $(foreach c,$(LAB_SRCS),$(if $(wildcard $(c:.c=.h)),$(c)))
+UNIT_HDRS := $(UNIT_SRCS:.c=.h)
+PROG_SRCS := $(filter-out $(UNIT_SRCS),$(LAB_SRCS)) $(wildcard grader/fakes/*.c) \
              common/tests/test_common.c
 PROGS     := $(patsubst %.c,$(BUILD)/%,$(PROG_SRCS))
 # Lab numbers from the folder names (solutions/ may be absent in the students' copy).
@@ -22,7 +27,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist mutate
+.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -36,6 +41,7 @@ help:
 	@echo "                    note chaque copie du dossier : $(BUILD)/grade/carnet.csv + un rapport par étudiant"
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
+	@echo "  make fuzz         fuzz l'analyseur DNS du lab 05 (libFuzzer + ASan + UBSan, FUZZ_SECONDS=60)"
 	@echo "  make mutate LAB=NN [JOBS=2] [ONLY=id,...]"
 	@echo "                    tests de mutation du lab NN : score, survivants (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
@@ -57,9 +63,36 @@ $(LIBCOMMON): $(COMMON_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%: %.c $(LIBCOMMON) $(COMMON_HDRS)
+$(BUILD)/%: %.c $(LIBCOMMON) $(COMMON_HDRS) $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Icommon -o $@ $< $(LIBCOMMON) $(LDLIBS)
+	$(CC) $(CFLAGS) -Icommon -o $@ $< $(filter $(dir $<)%,$(UNIT_SRCS)) $(LIBCOMMON) $(LDLIBS)
+
+# The DNS parser of lab 05 (the reference, or the student's own in the
+# students' archive): unit tests, and a libFuzzer target with ASan + UBSan.
+DNS_DIR      ?= $(if $(wildcard solutions/05_dns/dns_parse.c),solutions,labs)/05_dns
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+DNS_TEST     := $(BUILD)/grader/fuzz/dns_parse_test
+DNS_FUZZ     := $(BUILD)/fuzz/dns_parse_fuzz
+
+ifneq ($(wildcard $(DNS_DIR)/dns_parse.c),)
+all: $(DNS_TEST)
+endif
+
+$(DNS_TEST): grader/fuzz/dns_parse_test.c $(DNS_DIR)/dns_parse.c $(DNS_DIR)/dns_parse.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I$(DNS_DIR) -o $@ $< $(DNS_DIR)/dns_parse.c
+
+$(DNS_FUZZ): grader/fuzz/dns_parse_fuzz.c $(DNS_DIR)/dns_parse.c $(DNS_DIR)/dns_parse.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(DNS_DIR) -o $@ $< $(DNS_DIR)/dns_parse.c
+
+# New inputs go to $(BUILD)/fuzz/corpus; the committed seeds stay as they are.
+fuzz: $(DNS_FUZZ)
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/crashes
+	$(DNS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=5 \
+	    -artifact_prefix=$(BUILD)/fuzz/crashes/ $(BUILD)/fuzz/corpus grader/fuzz/corpus
 
 # Used by the grader: one program from any source file, into any path.
 prog: $(LIBCOMMON)

@@ -26,6 +26,12 @@ if [ "${SELFTEST:-0}" = 1 ]; then
     command -v socat >/dev/null 2>&1 || missing+=(socat)
     command -v clang >/dev/null 2>&1 || missing+=(clang)
     command -v cppcheck >/dev/null 2>&1 || missing+=(cppcheck)
+    # libFuzzer and the sanitizers' runtimes (make fuzz, the corpus replay).
+    if command -v clang >/dev/null 2>&1 &&
+        ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; return (int)n * 0; }\n' |
+        clang -fsanitize=fuzzer,address,undefined -x c - -o /dev/null >/dev/null 2>&1; then
+        missing+=(libclang-rt-14-dev)
+    fi
 fi
 
 ((${#missing[@]} == 0)) && exit 0

@@ -148,8 +148,10 @@ partial_sweep() {
 START_S=$(date +%s)
 BUILD=$RUN_DIR/build
 FAKES=$BUILD/grader/fakes
+FAKE_PROGS=()
+for f in "$ROOT"/grader/fakes/*.c; do f=${f##*/}; FAKE_PROGS+=("$FAKES/${f%.c}"); done
 if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
-    "$FAKES/peer" "$FAKES/probe" "$BUILD/libcommon.a" >"$RUN_DIR/tools.log" 2>&1; then
+    "${FAKE_PROGS[@]}" "$BUILD/libcommon.a" >"$RUN_DIR/tools.log" 2>&1; then
     echo "grade.sh: impossible de compiler les outils du correcteur :" >&2
     cat "$RUN_DIR/tools.log" >&2
     exit 3

@@ -4,6 +4,8 @@
 # Checks, each counted once in the closing "N passed, N failed" line:
 #  - every program builds with warnings as errors, with gcc and with clang;
 #  - common/'s unit tests (one check per test), also under valgrind;
+#  - lab 05's DNS parser: unit tests, also under valgrind, and the fuzzer's
+#    seed corpus replayed under ASan and UBSan;
 #  - the fakes' own self-check;
 #  - each lab's rubric (annotations in its bats file) is complete, totals
 #    100, holds every numbered requirement of the statement, and the
@@ -87,6 +89,33 @@ else
     fail "common: test_common non compilé"
 fi
 
+section "Analyseur DNS du lab 05 : tests unitaires, graines du fuzzer sous ASan et UBSan"
+if [ -x "$B/grader/fuzz/dns_parse_test" ]; then
+    "$B/grader/fuzz/dns_parse_test" >"$WORK/dns.tap" 2>&1
+    dns_rc=$?
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) pass "dns_parse: ${line#ok * - }" ;;
+        "not ok "*) fail "dns_parse: ${line#not ok * - }" ;;
+        esac
+    done <"$WORK/dns.tap"
+    grep -q '^1\.\.[0-9]' "$WORK/dns.tap" && [ "$dns_rc" = 0 ] ||
+        fail "dns_parse: le programme de test s'est terminé anormalement (code $dns_rc)" "$WORK/dns.tap"
+    valgrind_dns() {
+        valgrind -q --error-exitcode=99 "$B/grader/fuzz/dns_parse_test" >/dev/null
+    }
+    check "dns_parse: tests unitaires sans erreur sous valgrind" valgrind_dns
+else
+    fail "dns_parse: dns_parse_test non compilé"
+fi
+# Every committed seed (and every input the fuzzer once found) replayed
+# under the sanitizers: a fixed bug stays fixed.
+replay_corpus() {
+    make -s BUILD="$WORK/fuzz" "$WORK/fuzz/fuzz/dns_parse_fuzz" &&
+        "$WORK/fuzz/fuzz/dns_parse_fuzz" grader/fuzz/corpus/*
+}
+check "dns_parse: $(ls grader/fuzz/corpus | wc -l) entrées du corpus rejouées sous ASan et UBSan (libFuzzer)" replay_corpus
+
 section "Faux pairs du correcteur"
 bash grader/fakes/test_fakes.sh >"$WORK/fakes.log" 2>&1
 fakes_rc=$?
@@ -139,6 +168,7 @@ for f in grader/tests/[0-9][0-9]_*.bats; do
     built=1
     for c in labs/"${n}"_*/*.c; do
         c=${c%.c}
+        [ -f "$c.h" ] && continue # a unit, linked into the programs
         [ -x "$B/$c" ] || built=0
     done
     if ((built)) && [ -n "${pts:-}" ] && ((pts < max)); then
@@ -160,9 +190,11 @@ run_mutant() {
     {
         echo "mutant $lab/$name : $(head -n 1 "$patch")"
         if ! patch -s --fuzz=0 -p1 -d "$dir" <"$patch"; then echo "RESULT patch"; return; fi
-        local c
+        local c units=()
+        for c in "$dir/$lab"/*.c; do [ -f "${c%.c}.h" ] && units+=("$c"); done
         for c in "$dir/$lab"/*.c; do
-            make -s BUILD="$dir/build" prog SRC="$c" OUT="$dir/build/x" || { echo "RESULT compile"; return; }
+            [ -f "${c%.c}.h" ] && continue
+            make -s BUILD="$dir/build" prog SRC="$c ${units[*]}" OUT="$dir/build/x" || { echo "RESULT compile"; return; }
         done
         # Failing one test is enough: valgrind only for the mutants that pass
         # every other test (memory bugs), to keep make test short.
@@ -340,6 +372,8 @@ check "SIGTERM à make pendant make lab02 : « Notation interrompue. », code 14
 
 # The partial isolation (no user namespaces: Docker, WSL 1) still grades
 # the reference fully, and says so.
+# Tests that need the lab's own /etc (names, default DNS server) are not run
+# there (require_lab_etc): a query would reach the machine's real DNS.
 partial_ok() {
     GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions all >"$WORK/partial.log" 2>&1 || return 1
     # Every test passes, but the memory tests (NOVALGRIND) and those that

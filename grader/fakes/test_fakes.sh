@@ -95,7 +95,7 @@ echo "== compilation (gcc et clang)"
 flags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I "$root/common")
 for cc in gcc clang; do
     command -v $cc >/dev/null || { echo "     ($cc absent)"; continue; }
-    for prog in peer probe; do
+    for prog in peer probe udppeer fakedns; do
         check "$cc $prog.c" "$cc" "${flags[@]}" -o "$tmp/$prog.$cc" "$here/$prog.c" "$root"/common/*.c
     done
 done
@@ -317,6 +317,88 @@ for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial
     vgcheck "peer $mode" "$tmp/$name.err" $rc
     vgcheck "probe hold contre $mode (status $prc)" "$tmp/$name.plog" "$([ $prc -eq 99 ] && echo 99 || echo 0)"
 done
+
+echo "== udppeer (UDP)"
+udppeer=$tmp/udppeer.gcc
+fakedns=$tmp/fakedns.gcc
+for args in "" "nope" "serve -p 70000" "serve extra" "send 127.0.0.1" "send -n 70000 127.0.0.1 1"; do
+    # shellcheck disable=SC2086
+    "$udppeer" $args >/dev/null 2>&1
+    if [ $? -eq 2 ]; then ok "udppeer $args -> 2"; else ko "udppeer $args -> 2"; fi
+done
+start_peer uecho "$udppeer" serve || ko "udppeer serve prêt" "$tmp/uecho.err"
+check "udppeer serve : ligne prête" grep -qx 'Serveur en écoute sur 127\.0\.0\.1:[0-9]*' "$tmp/uecho.out"
+check "udppeer send -m : écho" bash -c "test \"\$('$udppeer' send -t 2 -m salut 127.0.0.1 $PORT 2>/dev/null)\" = salut"
+check "udppeer send -n 65507 : écho identique à gen" bash -c \
+    "'$udppeer' send -t 2 -n 65507 -s 9 127.0.0.1 $PORT 2>/dev/null | cmp - <('$peer' gen -n 65507 -s 9)"
+check "udppeer send -m '' : datagramme vide renvoyé" bash -c "'$udppeer' send -t 2 -m '' 127.0.0.1 $PORT 2>&1 | grep -q 'réponse : 0 octets'"
+check "udppeer serve : journal « datagramme 3 : 0 octets »" grep -q '^datagramme 3 : 0 octets de 127\.0\.0\.1:' "$tmp/uecho.out"
+stop_peer uecho
+start_peer udrop "$udppeer" serve -D 1 || ko "udppeer serve -D 1 prêt" "$tmp/udrop.err"
+"$udppeer" send -t 0.3 -m a 127.0.0.1 "$PORT" >/dev/null 2>&1
+check "udppeer -D 1 : le premier datagramme reste sans réponse (code 3)" test $? -eq 3
+check "udppeer -D 1 : le second a sa réponse" bash -c "test \"\$('$udppeer' send -t 2 -m b 127.0.0.1 $PORT 2>/dev/null)\" = b"
+stop_peer udrop
+start_peer uintr "$udppeer" serve -x -d 200 || ko "udppeer serve -x prêt" "$tmp/uintr.err"
+t0=$(ms)
+check "udppeer -x -d 200 : client connecté, l'intrus est filtré, la vraie réponse arrive" \
+    bash -c "test \"\$('$udppeer' send -t 2 -m vrai 127.0.0.1 $PORT 2>/dev/null)\" = vrai"
+check "udppeer -d 200 : réponse après 200 ms au moins" test $(($(ms) - t0)) -ge 200
+check "udppeer -x : l'intrus répond bien (client non connecté)" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(b'x', ('127.0.0.1', $PORT))
+d, a = s.recvfrom(100); assert d == b'INTRUS' and a[1] != $PORT, (d, a)
+d, a = s.recvfrom(100); assert d == b'x' and a[1] == $PORT, (d, a)"
+stop_peer uintr
+if grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+    start_peer u6 "$udppeer" serve -b ::1 -m fixe || ko "udppeer serve -b ::1 prêt" "$tmp/u6.err"
+    check "udppeer -b ::1 -m fixe : réponse fixe en IPv6" bash -c "test \"\$('$udppeer' send -t 2 -m q ::1 $PORT 2>/dev/null)\" = fixe"
+    stop_peer u6
+fi
+
+echo "== fakedns (DNS)"
+"$fakedns" extra >/dev/null 2>&1
+check "fakedns extra -> 2" test $? -eq 2
+start_peer dns "$fakedns" || ko "fakedns prêt" "$tmp/dns.err"
+# dnsq NAME [QTYPE]: every datagram of the reply, as "LEN HEX" lines.
+dnsq() {
+    python3 - "$PORT" "$@" <<'PY'
+import socket, struct, sys
+port, name = int(sys.argv[1]), sys.argv[2]
+qtype = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+q = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", qtype, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.5)
+s.sendto(q, ("127.0.0.1", port))
+try:
+    while True:
+        d, a = s.recvfrom(65536)
+        print(len(d), d.hex(), "autre" if a[1] != port else "serveur")
+except socket.timeout:
+    pass
+PY
+}
+check "fakedns multi.test : ID, QR, 3 réponses A" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq multi.test | grep -q '^[0-9]* 42428180000100030000'"
+check "fakedns nx.test : RCODE 3" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq nx.test | grep -q '^[0-9]* 42428183'"
+check "fakedns tc.test : bit TC" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq tc.test | grep -q '^[0-9]* 42428380'"
+check "fakedns decoy.test : 5 datagrammes, dont un d'un autre port" bash -c "$(declare -f dnsq); PORT=$PORT; out=\$(dnsq decoy.test); test \$(wc -l <<<\"\$out\") = 5 && grep -q autre <<<\"\$out\""
+check "fakedns empty.test : datagramme vide" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq empty.test | grep -qx '0  serveur'"
+check "fakedns silent.test : aucune réponse" bash -c "$(declare -f dnsq); PORT=$PORT; test -z \"\$(dnsq silent.test)\""
+check "fakedns self.test : pointeur sur lui-même (0xc01b à l'octet 27)" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq self.test | grep -q '^[0-9]* .\{54\}c01b'"
+check "fakedns journal : une ligne par requête" grep -q '^requête id=4242 flags=0100 qd=1 an=0 ns=0 ar=0 nom=multi.test type=1 classe=1 longueur=28$' "$tmp/dns.out"
+stop_peer dns
+start_peer vgdns "${vg[@]}" "$fakedns" || ko "fakedns (valgrind) prêt" "$tmp/vgdns.err"
+for n in multi.test alias.test decoy.test loop.test cut.test empty.test; do
+    bash -c "$(declare -f dnsq); PORT=$PORT; dnsq $n" >/dev/null
+done
+kill -TERM "$pid_vgdns"; wait "$pid_vgdns"; rc=$?; forget "$pid_vgdns"
+vgcheck "fakedns" "$tmp/vgdns.err" $rc
+start_peer vgudp "${vg[@]}" "$udppeer" serve -x || ko "udppeer (valgrind) prêt" "$tmp/vgudp.err"
+( closefds; exec "${vg[@]}" "$udppeer" send -t 5 -m vg 127.0.0.1 "$PORT" ) >/dev/null 2>"$tmp/vgusend.log"
+vgcheck "udppeer send" "$tmp/vgusend.log" $?
+kill -TERM "$pid_vgudp"; wait "$pid_vgudp"; rc=$?; forget "$pid_vgudp"
+vgcheck "udppeer serve" "$tmp/vgudp.err" $rc
 
 echo
 if [ "$fails" -eq 0 ]; then

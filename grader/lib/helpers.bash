@@ -233,18 +233,21 @@ wait_line() {
     return 1
 }
 
-# Is a TCP socket listening on PORT (any loopback address)? Reads the
-# kernel's table instead of connecting, so the server sees no extra client.
+# Is a TCP socket listening on PORT (any loopback address)? With "udp", is
+# a UDP socket bound there (state 07, unconnected)? Reads the kernel's table
+# instead of connecting, so the server sees no extra client.
 port_listening() {
-    local hex
+    local hex proto=${2:-tcp} state=0A
+    [ "$proto" = udp ] && state=07
     hex=$(printf ':%04X$' "$1")
-    awk -v p="$hex" '$2 ~ p && $4 == "0A" { found = 1 } END { exit !found }' \
-        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+    awk -v p="$hex" -v st="$state" '$2 ~ p && $4 == st { found = 1 } END { exit !found }' \
+        "/proc/net/$proto" "/proc/net/${proto}6" 2>/dev/null
 }
 
 # start_server NAME PROG_OR_PATH ARGS… — starts a server, waits for its
 # "… sur HOST:PORT" line (5 s, scaled) and for the port to listen. Sets
 # SERVER_PID, SERVER_HOST, SERVER_PORT, SERVER_LOG (its stdout), SERVER_ERR.
+# SERVER_PROTO=udp: the port must be a bound UDP socket instead.
 start_server() {
     local name=$1 prog=$2 line
     shift 2
@@ -291,7 +294,7 @@ start_server() {
             "le port réellement attribué (avec -p 0, le noyau en choisit un : getsockname)" "0"; return 1; }
     local i
     for ((i = 0; i < 250; i++)); do
-        port_listening "$SERVER_PORT" && return 0
+        port_listening "$SERVER_PORT" "${SERVER_PROTO:-tcp}" && return 0
         sleep 0.02
     done
     fail_fr "le serveur annonce le port $SERVER_PORT mais n'y écoute pas" \

@@ -1,0 +1,298 @@
+#!/usr/bin/env bats
+# Lab 05 — resolve et dnsquery : la résolution DNS du §4 et le résolveur du §5.
+# Names come from this lab's /etc/hosts (lines below) or from the grader's
+# fake DNS server (grader/fakes/fakedns.c), never from a real DNS server.
+# @program resolve: resolve.c
+# @program dnsquery: dnsquery.c dns_parse.c
+# @hosts 192.0.2.10 double.lab
+# @hosts 2001:db8::10 double.lab
+# @hosts 192.0.2.11 simple.lab
+
+load ../lib/helpers
+
+HOSTILE=(loop self fwd past longlabel longname count cut rdlen)
+
+# start_dns [OPTIONS] — the fake DNS server (-p 0 unless told): DNS_PORT, DNS_LOG.
+start_dns() {
+    local saved=("${VG[@]}")
+    VG=()
+    SERVER_PROTO=udp start_server dns "$FAKE_DIR/fakedns" "$@"
+    VG=("${saved[@]}")
+    DNS_PORT=$SERVER_PORT DNS_LOG=$SERVER_LOG
+}
+
+# dq ARGS… — dnsquery against the fake server.
+dq() {
+    run_prog -l 10 dnsquery -s 127.0.0.1 -p "$DNS_PORT" "$@"
+}
+
+# @points 10
+# @req R8
+# @hint §5 « Résolveur DNS Personnalisé » : pour chaque réponse, lire nom, TYPE, CLASS, TTL, RDLENGTH puis l'adresse (inet_ntop) — RFC 1035 §4.1.3, man 3 inet_ntop
+@test "dnsquery affiche chaque adresse A, ou AAAA avec -T AAAA, avec son TTL, une par ligne" {
+    start_dns
+    dq -t 3 multi.test
+    expect_status 0
+    expect_stdout_eq $'multi.test A 192.0.2.1 (TTL 300 s)\nmulti.test A 192.0.2.2 (TTL 300 s)\nmulti.test A 192.0.2.3 (TTL 300 s)'
+    [ ! -s "$T/err" ] || fail_fr "la sortie d'erreur d'une réponse correcte" "(rien)" "$(show "$T/err")"
+    dq -t 3 -T AAAA v6.test
+    expect_status 0
+    expect_stdout_eq $'v6.test AAAA 2001:db8::1 (TTL 600 s)\nv6.test AAAA 2001:db8::2 (TTL 600 s)'
+}
+
+# @points 5
+# @req R8
+# @hint un CNAME (type 5) contient un nom, lui-même compressé : read_name dans les données — RFC 1035 §3.3.1
+@test "dnsquery montre la chaîne de CNAME jusqu'à l'adresse" {
+    start_dns
+    dq -t 3 alias.test
+    expect_status 0
+    expect_stdout_eq $'alias.test CNAME mid.alias.test (TTL 60 s)\nmid.alias.test CNAME final.test (TTL 60 s)\nfinal.test A 192.0.2.10 (TTL 120 s)'
+}
+
+# @points 5
+# @req R6 R8
+# @hint le cours suppose un nom de 2 octets (pos += 12) : lire chaque nom étiquette par étiquette — RFC 1035 §4.1.4
+@test "dnsquery lit des noms non compressés : question et réponses analysées, pas sautées" {
+    start_dns
+    dq -t 3 plain.test
+    expect_status 0
+    expect_stdout_eq $'plain.test A 192.0.2.20 (TTL 30 s)\nplain.test A 192.0.2.21 (TTL 30 s)'
+}
+
+# @points 5
+# @req R7 R8
+# @hint lire le bit TC et le RCODE de l'en-tête avant les réponses — RFC 1035 §4.1.1
+@test "dnsquery : NXDOMAIN, SERVFAIL, aucun enregistrement du type et réponse tronquée (TC) donnent le code 1" {
+    start_dns
+    dq -t 3 nx.test
+    expect_status 1
+    expect_stderr_matches "NXDOMAIN|inexistant" "un message qui dit que le domaine n'existe pas (NXDOMAIN)"
+    dq -t 3 fail.test
+    expect_status 1
+    expect_stderr_matches "SERVFAIL|échec du serveur" "un message qui dit SERVFAIL"
+    dq -t 3 -T AAAA multi.test
+    expect_status 1
+    expect_stderr_matches "aucun" "un message qui dit « aucun enregistrement AAAA »"
+    [ -z "$output" ] || fail_fr "la sortie standard sans enregistrement AAAA" "(rien)" "$(show "$T/out")"
+    dq -t 3 tc.test
+    expect_status 1
+    expect_stderr_matches "tronqu" "un message qui dit « réponse tronquée »"
+}
+
+# @points 10
+# @req R6
+# @hint comparer ID, QR et question à la requête ; connect() sur la socket UDP filtre l'expéditeur ; continuer d'attendre — man 2 connect, RFC 5452
+@test "dnsquery ignore une réponse au mauvais ID, sans QR, d'une autre adresse ou à une autre question" {
+    start_dns
+    dq -t 3 decoy.test
+    expect_status 0
+    [ "$output" = "decoy.test A 192.0.2.30 (TTL 300 s)" ] ||
+        fail_fr "les adresses affichées (quatre leurres 6.6.6.x arrivent avant la vraie réponse)" \
+            "decoy.test A 192.0.2.30 (TTL 300 s), seulement" "$(show "$T/out")"
+}
+
+# @points 10
+# @req R9
+# @hint un curseur qui vérifie chaque lecture ; étiquettes ≤ 63, noms ≤ 255, pointeurs strictement vers l'arrière et en nombre borné — RFC 1035 §4.1.4, STYLE (ldns, c-ares)
+@test "dnsquery : une réponse hostile donne une erreur propre et le code 1, jamais un plantage" {
+    start_dns
+    local name
+    for name in "${HOSTILE[@]}"; do
+        dq -t 2 "$name.test"
+        expect_status 1 "le code de sortie face à la réponse hostile $name.test"
+        expect_stderr_matches "invalide|coupé|tronqu|pointeur|étiquette" \
+            "un message en français qui dit que la réponse à $name.test est invalide"
+        [ -z "$output" ] || fail_fr "la sortie standard pour $name.test (réponse rejetée en entier)" "(rien)" "$(show "$T/out")"
+    done
+}
+
+# @points 5
+# @req R5
+# @hint getrandom pour l'ID, octet de drapeaux 0x01, longueur + octets par étiquette puis 0 — man 2 getrandom, RFC 1035 §4.1.2
+@test "dnsquery : la requête a un ID aléatoire, RD à 1, une question encodée en étiquettes" {
+    start_dns
+    local i
+    for i in 1 2 3; do
+        dq -t 3 multi.test
+        expect_status 0
+    done
+    local lines
+    lines=$(grep '^requête' "$DNS_LOG")
+    [ "$(grep -c 'flags=01.. qd=1 an=0 ns=0 ar=0 nom=multi.test type=1 classe=1 longueur=28$' <<<"$lines")" = 3 ] ||
+        fail_fr "les requêtes reçues par le faux serveur" \
+            "RD à 1, une question multi.test type A classe IN, 28 octets en tout" "$(show - <<<"$lines")"
+    [ "$(sed 's/^requête id=\([0-9a-f]*\).*/\1/' <<<"$lines" | sort -u | wc -l)" -gt 1 ] ||
+        fail_fr "les ID de trois requêtes (getrandom, pas une constante ni time())" "des ID différents" "$(show - <<<"$lines")"
+    dq -t 3 -T AAAA v6.test
+    grep -q 'nom=v6.test type=28 classe=1 longueur=25$' "$DNS_LOG" ||
+        fail_fr "la requête -T AAAA" "type 28 (AAAA)" "$(show "$DNS_LOG")"
+}
+
+# @points 5
+# @req R5 R11
+# @hint vérifier le nom en l'encodant, avant d'ouvrir la socket — RFC 1035 §2.3.4
+@test "dnsquery : nom invalide (étiquette > 63, nom > 253, étiquette vide) : code 2, rien n'est envoyé" {
+    start_dns
+    local l63 l64 long name
+    l63=$(printf 'a%.0s' {1..63}) l64=$(printf 'b%.0s' {1..64})
+    long=$l63.$l63.$l63.$(printf 'c%.0s' {1..62}) # 254 characters
+    for name in "$l64.test" "$long" "a..test" ".test" ""; do
+        dq -t 2 "$name"
+        expect_status 2 "le code de sortie pour un nom invalide (${#name} caractères : ${name:0:20}…)"
+        [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour un nom invalide" "un message" "(rien)"
+    done
+    ! grep -q '^requête' "$DNS_LOG" ||
+        fail_fr "ce que le serveur a reçu pour des noms invalides" "rien" "$(show "$DNS_LOG")"
+    dq -t 2 "$l63.test"
+    expect_status 1 "le code de sortie pour une étiquette de 63 octets (valide, NXDOMAIN)"
+}
+
+# @points 5
+# @req R12
+# @hint lire la première ligne « nameserver » ; getaddrinfo(AI_NUMERICHOST) pour -s — man 5 resolv.conf
+@test "dnsquery interroge par défaut le serveur de /etc/resolv.conf, ou -s en IPv4 comme en IPv6" {
+    require_lab_etc
+    start_dns -p 53
+    run_prog -l 10 dnsquery -t 3 multi.test
+    expect_status 0
+    expect_stdout_contains "multi.test A 192.0.2.1 (TTL 300 s)"
+    if grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+        start_dns -b ::1
+        run_prog -l 10 dnsquery -s ::1 -p "$DNS_PORT" -t 3 multi.test
+        expect_status 0
+        expect_stdout_contains "multi.test A 192.0.2.3 (TTL 300 s)"
+    fi
+}
+
+# @points 5
+# @req R10
+# @hint attendre avec recv_timeout jusqu'à une échéance fixe ; un datagramme trop court pour un en-tête n'est pas une réponse — man 2 poll
+@test "dnsquery : serveur muet ou réponse vide, « délai dépassé » après -t et code 1" {
+    start_dns
+    dq -t 1 silent.test
+    expect_status 1
+    expect_stderr_matches "délai" "un message qui dit « délai dépassé »"
+    expect_elapsed 900 4000 "la durée avec -t 1 face à un serveur muet"
+    dq -t 1 empty.test
+    expect_status 1
+    expect_stderr_matches "délai|invalide|coupé" "un message d'erreur"
+}
+
+# @points 5
+# @req R2 R11
+# @hint getopt, parse_port, parse_timeout_ms ; inet_pton pour -r — man 3 getopt, man 3 inet_pton
+@test "usage des deux programmes : -h (code 0), arguments ou options invalides (code 2)" {
+    local prog bad
+    for prog in resolve dnsquery; do
+        run_prog "$prog" -h
+        expect_status 0
+        expect_stdout_contains "usage"
+    done
+    for bad in "" "-x" "a b c" "simple.lab 70000" "simple.lab abc" "-r" "-r pas-une-adresse" "-r 999.1.1.1"; do
+        # shellcheck disable=SC2086
+        run_prog -l 5 resolve $bad
+        expect_status 2 "le code de sortie pour « resolve $bad »"
+        [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour « resolve $bad »" "un message" "(rien)"
+    done
+    for bad in "" "-x a.test" "-T MX a.test" "-T a a.test" "-p 0 a.test" "-p x a.test" "-t 0 a.test" "a.test b.test"; do
+        # shellcheck disable=SC2086
+        run_prog -l 5 dnsquery -s 127.0.0.1 $bad
+        expect_status 2 "le code de sortie pour « dnsquery -s 127.0.0.1 $bad »"
+        [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour « dnsquery $bad »" "un message" "(rien)"
+    done
+}
+
+# @points 5
+# @req R9 R13
+# @hint aucune lecture hors du message (valgrind : « Invalid read ») ; socket fermée sur tous les chemins — valgrind --leak-check=full --track-fds=yes
+@test "mémoire : dnsquery face aux réponses hostiles, sans erreur ni fuite" {
+    start_dns
+    use_valgrind
+    local name
+    for name in multi alias decoy "${HOSTILE[@]}"; do
+        run_prog -l 10 dnsquery -s 127.0.0.1 -p "$DNS_PORT" -t 3 "$name.test"
+        [ "$status" -le 1 ] || fail_fr "le code de sortie sous valgrind pour $name.test" "0 ou 1" "$(status_text "$status") — $(show "$T/err")"
+    done
+    expect_memcheck_clean
+}
+
+# @points 5
+# @req R1
+# @hint §4 : for family, socktype, proto, canonname, sockaddr in getaddrinfo(...) — AF_UNSPEC, SOCK_STREAM, man 3 getaddrinfo
+@test "resolve NOM [PORT] affiche chaque adresse, IPv4 et IPv6, avec sa famille" {
+    require_lab_etc
+    run_prog resolve double.lab
+    expect_status 0
+    [ "$(sort <<<"$output")" = $'AF_INET 192.0.2.10\nAF_INET6 2001:db8::10' ] ||
+        fail_fr "les adresses de double.lab (une IPv4 et une IPv6 dans /etc/hosts)" \
+            $'AF_INET 192.0.2.10\nAF_INET6 2001:db8::10 (dans un ordre quelconque)' "$(show "$T/out")"
+    run_prog resolve double.lab 443
+    expect_status 0
+    [ "$(sort <<<"$output")" = $'AF_INET 192.0.2.10:443\nAF_INET6 [2001:db8::10]:443' ] ||
+        fail_fr "les adresses de socket de double.lab, port 443" \
+            $'AF_INET 192.0.2.10:443\nAF_INET6 [2001:db8::10]:443' "$(show "$T/out")"
+    run_prog resolve 127.0.0.1 80
+    expect_status 0
+    expect_stdout_eq "AF_INET 127.0.0.1:80"
+}
+
+# @points 5
+# @req R2
+# @hint §4 gethostbyaddr → inet_pton puis getnameinfo avec NI_NAMEREQD — man 3 getnameinfo
+@test "resolve -r fait la résolution inverse (IPv4 et IPv6) ; une adresse sans nom donne le code 1" {
+    require_lab_etc
+    run_prog resolve -r 192.0.2.11
+    expect_status 0
+    expect_stdout_eq "simple.lab"
+    run_prog resolve -r 2001:db8::10
+    expect_status 0
+    expect_stdout_eq "double.lab"
+    start_dns -p 53
+    run_prog -l 10 resolve -r 192.0.2.99
+    expect_status 1
+    [ -z "$output" ] ||
+        fail_fr "la sortie pour une adresse sans nom (NI_NAMEREQD : jamais l'adresse recopiée)" "(rien)" "$(show "$T/out")"
+    [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour une adresse sans nom" "un message" "(rien)"
+}
+
+# @points 5
+# @req R3
+# @hint §4 gethostname() et getfqdn() → gethostname puis getaddrinfo(AI_CANONNAME) — man 2 gethostname
+@test "resolve -l affiche le nom de la machine et son nom complet" {
+    require_lab_etc
+    run_prog resolve -l
+    expect_status 0
+    grep -q '^Nom de la machine : sandbox$' "$T/out" && grep -q '^Nom complet (FQDN) : sandbox' "$T/out" ||
+        fail_fr "le nom de la machine du bac à sable (gethostname, puis getaddrinfo avec AI_CANONNAME)" \
+            $'Nom de la machine : sandbox\nNom complet (FQDN) : sandbox' "$(show "$T/out")"
+}
+
+# @points 5
+# @req R4
+# @hint afficher net_gai_strerror(code) (gai_strerror parle anglais) — man 3 getaddrinfo
+@test "resolve : nom inconnu, message du résolveur en français et code 1, rapidement" {
+    require_lab_etc
+    start_dns -p 53
+    run_prog -l 10 resolve nom-inconnu.test
+    expect_status 1
+    expect_stderr_matches "inconnu|échec" "le message de net_gai_strerror (« nom ou service inconnu »)"
+    ! grep -Eq 'Name or service|not known|Temporary failure' "$T/err" ||
+        fail_fr "la langue du message" "en français (net_gai_strerror, pas gai_strerror)" "$(show "$T/err")"
+    expect_elapsed 0 5000 "la durée pour un nom inconnu"
+}
+
+# @points 5
+# @req R13
+# @hint freeaddrinfo sur chaque chemin — valgrind --leak-check=full --track-fds=yes
+@test "mémoire : resolve sans erreur, ni fuite, ni descripteur ouvert" {
+    require_lab_etc
+    use_valgrind
+    run_prog resolve double.lab 443
+    expect_status 0
+    run_prog resolve -r 192.0.2.11
+    expect_status 0
+    run_prog resolve -l
+    expect_status 0
+    expect_memcheck_clean
+}
