@@ -66,7 +66,7 @@ trap 'echo "Notation interrompue." >&2; exit 130' INT TERM
 BUILD=$RUN_DIR/build
 FAKES=$BUILD/grader/fakes
 if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
-    "$FAKES/peer" "$FAKES/probe" >"$RUN_DIR/tools.log" 2>&1; then
+    "$FAKES/peer" "$FAKES/probe" "$FAKES/load" >"$RUN_DIR/tools.log" 2>&1; then
     echo "grade.sh: impossible de compiler les outils du correcteur :" >&2
     cat "$RUN_DIR/tools.log" >&2
     exit 3
