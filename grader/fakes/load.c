@@ -27,7 +27,7 @@ struct opts {
     long clients, rounds, maxbytes, idle, flood, resets, slow;
     long hold_ms, slow_ms, flood_cap;
     uint64_t seed;
-    int upper, timeout_ms;
+    int upper, timeout_ms, idle_first;
 };
 
 /* One worker: an active, slow, flooding or resetting client. */
@@ -56,7 +56,7 @@ static void usage(const char *msg)
         fprintf(stderr, "load: %s\n", msg);
     fprintf(stderr,
             "usage: load [-c CLIENTS] [-r ROUNDS] [-n MAXBYTES] [-s SEED] [-U]\n"
-            "            [-t SEC] [-i IDLE] [-H SEC] [-f FLOOD] [-F BYTES]\n"
+            "            [-t SEC] [-i IDLE] [-I] [-H SEC] [-f FLOOD] [-F BYTES]\n"
             "            [-k RESETS] [-w SLOW] [-d MS] HOST PORT\n");
     exit(2);
 }
@@ -219,7 +219,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
                        .seed = 1, .timeout_ms = 10000, .slow_ms = 2,
                        .flood_cap = 256L << 20};
     opterr = 0;
-    while ((c = getopt(argc, argv, "c:r:n:s:Ut:i:H:f:F:k:w:d:")) != -1) {
+    while ((c = getopt(argc, argv, "c:r:n:s:UIt:i:H:f:F:k:w:d:")) != -1) {
         long *target = c == 'c' ? &o->clients : c == 'r' ? &o->rounds
                      : c == 'n' ? &o->maxbytes : c == 'i' ? &o->idle
                      : c == 'f' ? &o->flood : c == 'k' ? &o->resets
@@ -227,6 +227,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
                      : c == 'F' ? &o->flood_cap : c == 's' ? &v : NULL;
         if (c == 'U') {
             o->upper = 1;
+        } else if (c == 'I') {
+            o->idle_first = 1;
         } else if (c == 't') {
             if ((o->timeout_ms = parse_timeout_ms(optarg)) < 0)
                 usage("délai invalide");
@@ -302,9 +304,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "load: mémoire insuffisante\n");
         return 1;
     }
-    /* Active clients connect first: idle ones may exhaust the server. */
+    /* Active clients connect first (idle ones may exhaust the server),
+     * unless -I puts them at the back of the queue. */
+    if (o.idle_first)
+        connect_many(&o, fds + nact + o.flood, o.idle);
     connect_many(&o, fds, nact + o.flood);
-    connect_many(&o, fds + nact + o.flood, o.idle);
+    if (!o.idle_first)
+        connect_many(&o, fds + nact + o.flood, o.idle);
     for (i = 0; i < nact + o.flood + nresets; i++) {
         void *(*fn)(void *) = i < nact ? run_client
                             : i < nact + o.flood ? run_flood : run_resets;

@@ -88,7 +88,7 @@ wait_count() {
 
 @test "10 clients inactifs et un client lent ne ralentissent pas un client actif" {
     start_select
-    run_load -c 1 -r 20 -i 10 -w 1 -t 3
+    run_load -I -c 1 -r 20 -i 10 -w 1 -t 3
     expect_load_ok "un client actif, un client qui envoie octet par octet, 10 connexions muettes (délai 3 s)"
     local p99
     p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' "$T/load.out")
