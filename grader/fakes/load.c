@@ -157,22 +157,36 @@ static void *run_client(void *arg)
     return NULL;
 }
 
-/* Sends without ever reading, until told to stop or flood_cap is sent. */
+/* Sends without ever reading, until told to stop or flood_cap is sent.
+ * Says once on stdout when the server stops taking its bytes (100 ms with
+ * no room) or when the cap is reached: tests start the others after that. */
 static void *run_flood(void *arg)
 {
     struct worker *w = arg;
     static const unsigned char junk[65536];
+    unsigned long long cap = (unsigned long long)w->o->flood_cap;
+    int said = 0, r;
     ssize_t n;
 
-    while (!atomic_load(&flood_stop) &&
-           w->sent < (unsigned long long)w->o->flood_cap) {
-        if (wait_fd(w->fd, POLLOUT, 100) <= 0)
+    while (!atomic_load(&flood_stop) && w->sent < cap) {
+        r = wait_fd(w->fd, POLLOUT, 100);
+        if (r == 0 && !said) {
+            printf("inondeur %ld : bloqué après %llu octets\n", w->index,
+                   w->sent);
+            fflush(stdout);
+            said = 1;
+        }
+        if (r <= 0)
             continue;
         n = send(w->fd, junk, sizeof junk, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n > 0)
             w->sent += (unsigned long long)n;
         else if (n < 0 && errno != EAGAIN && errno != EINTR)
             break; /* the server may drop a flooder: that is its right */
+    }
+    if (!said) {
+        printf("inondeur %ld : %llu octets envoyés\n", w->index, w->sent);
+        fflush(stdout);
     }
     return NULL;
 }

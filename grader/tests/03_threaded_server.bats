@@ -114,7 +114,11 @@ wait_count() {
 
 @test "un client qui envoie sans jamais lire ne bloque pas les autres" {
     start_threaded
-    run_load -c 5 -r 20 -n 16384 -f 1 -t 5
+    # The flooder first fills every buffer between it and the server.
+    start_bg flood "$FAKE_DIR/load" -c 0 -f 1 -F 67108864 -H 60 127.0.0.1 "$SERVER_PORT"
+    wait_line "$T/flood.out" '^inondeur' 20 ||
+        fail_fr "le client qui inonde" "bloqué, ou 64 Mio envoyés" "$(show "$T/flood.out") / $(show "$T/flood.err")"
+    run_load -c 5 -r 30 -n 16384 -t 5
     expect_load_ok "5 clients actifs à côté d'un client qui inonde le serveur sans lire"
 }
 
