@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 
 #define PROG "threaded_server"
 
-/* One connected client; heap-allocated, owned by the slot table. */
+/* One client, on the heap: its thread's own argument. */
 struct client {
     struct server *srv;
     pthread_t tid;
@@ -26,7 +25,7 @@ struct client {
     char addr[ADDR_STR_LEN];
 };
 
-/* Shared state: everything below lock is read and written under it. */
+/* Shared between main and the client threads, under lock. */
 struct server {
     pthread_mutex_t lock;
     pthread_cond_t freed; /* a client thread finished */
@@ -38,33 +37,23 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage : " PROG " [-b ADRESSE] [-p PORT] [-m MAX] [-t SECONDES]\n"
-            "Serveur TCP multi-clients : un thread par client, qui renvoie\n"
-            "les octets reçus avec les lettres ASCII en majuscules.\n"
-            "  -b ADRESSE   adresse d'écoute (défaut : 127.0.0.1)\n"
-            "  -p PORT      port d'écoute (défaut : 9999 ; 0 : port libre au hasard)\n"
-            "  -m MAX       clients servis en même temps, au plus (défaut : 64)\n"
-            "  -t SECONDES  déconnecte un client inactif après ce délai (défaut : 60)\n"
-            "  -h           affiche cette aide\n"
+            "Un thread par client ; renvoie les octets reçus, lettres ASCII en\n"
+            "majuscules. -b : adresse (127.0.0.1) ; -p : port (9999, 0 = libre) ;\n"
+            "-m : clients servis à la fois (64) ; -t : délai d'inactivité (60 s).\n"
             "Arrêt propre avec Ctrl-C (SIGINT) ou SIGTERM.\n");
 }
 
 /* One whole line per call, under one lock: the threads' lines never mix. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void log_line(const char *fmt, ...)
+static void log_line(const char *what, const char *addr)
 {
-    va_list ap;
-
-    va_start(ap, fmt);
     pthread_mutex_lock(&log_lock);
-    vprintf(fmt, ap);
-    putchar('\n');
+    printf("%s: %s\n", what, addr);
     pthread_mutex_unlock(&log_lock);
-    va_end(ap);
 }
 
-/* The course's process(): ASCII letters only, whatever the locale; every
- * other byte (NUL, UTF-8, >= 0x80) goes back unchanged. */
+/* The course's upper(): ASCII letters only, whatever the locale. */
 static void process(unsigned char *data, size_t n)
 {
     /* BEGIN SOLUTION
@@ -90,14 +79,14 @@ static void *client_main(void *arg)
     ssize_t n;
 
     /* BEGIN SOLUTION
-     * TODO(lab 03): journaliser « Nouveau client: ADRESSE » (log_line), puis
+     * TODO(lab 03): log_line("Nouveau client", c->addr), puis
      * boucle recv_timeout (délai srv->idle_ms) → process → send_all ; une
      * erreur (sauf arrêt demandé) va sur la sortie d'erreur. Ensuite, sous
      * srv->lock : fermer la socket (c->fd = -1), c->done = 1, srv->live--,
-     * réveiller main (pthread_cond_signal). Enfin « Client déconnecté: … ».
+     * réveiller main (pthread_cond_signal). « Client déconnecté » avant.
      * STUB: (void)srv; (void)buf; (void)n;
      */
-    log_line("Nouveau client: %s", c->addr);
+    log_line("Nouveau client", c->addr);
     while ((n = recv_timeout(c->fd, buf, sizeof buf, srv->idle_ms)) > 0) {
         process(buf, (size_t)n);
         if (send_all(c->fd, buf, (size_t)n, srv->idle_ms) < 0)
@@ -106,7 +95,7 @@ static void *client_main(void *arg)
     if (n != 0 && !stop_requested())
         fprintf(stderr, PROG ": client %s : %s\n", c->addr,
                 net_strerror(errno));
-    log_line("Client déconnecté: %s", c->addr);
+    log_line("Client déconnecté", c->addr);
     /* Closed under the lock: stop_clients() never shuts down a descriptor
      * number that another socket may already reuse. */
     pthread_mutex_lock(&srv->lock);
@@ -120,42 +109,34 @@ static void *client_main(void *arg)
     return NULL;
 }
 
-/* Joins and frees the finished threads. Called with srv->lock held. */
-static void reap(struct server *srv)
-{
-    int i;
-
-    for (i = 0; i < srv->max; i++)
-        if (srv->slots[i] != NULL && srv->slots[i]->done) {
-            pthread_join(srv->slots[i]->tid, NULL);
-            free(srv->slots[i]);
-            srv->slots[i] = NULL;
-        }
-}
-
 /* Waits until fewer than max clients are served (the next ones wait in the
- * listen queue meanwhile). Returns a free slot, or -1 once a stop is
- * requested: on a stop every client thread ends, and each one signals. */
+ * listen queue meanwhile), joins and frees the finished threads. Returns a
+ * free slot, or -1 once a stop is requested: on a stop every client thread
+ * ends, and each one signals. */
 static int wait_slot(struct server *srv)
 {
     int i, slot = -1;
 
     /* BEGIN SOLUTION
      * TODO(lab 03): sous srv->lock : tant que srv->live == srv->max et pas
-     * d'arrêt demandé, pthread_cond_wait(&srv->freed) ; puis reap() et
-     * renvoyer l'indice d'une case libre de srv->slots (-1 si arrêt).
-     * STUB: (void)srv; (void)i; (void)reap;
+     * d'arrêt demandé, pthread_cond_wait(&srv->freed) ; puis pthread_join et
+     * free de chaque client fini (done), case remise à NULL ; renvoyer
+     * l'indice d'une case libre (-1 si arrêt).
+     * STUB: (void)srv; (void)i;
      * STUB: return slot;
      */
     pthread_mutex_lock(&srv->lock);
     while (srv->live == srv->max && !stop_requested())
         pthread_cond_wait(&srv->freed, &srv->lock);
-    reap(srv);
-    for (i = 0; i < srv->max && !stop_requested(); i++)
-        if (srv->slots[i] == NULL) {
-            slot = i;
-            break;
+    for (i = 0; i < srv->max; i++) {
+        if (srv->slots[i] != NULL && srv->slots[i]->done) {
+            pthread_join(srv->slots[i]->tid, NULL);
+            free(srv->slots[i]);
+            srv->slots[i] = NULL;
         }
+        if (srv->slots[i] == NULL && slot < 0 && !stop_requested())
+            slot = i;
+    }
     pthread_mutex_unlock(&srv->lock);
     return slot;
     /* END SOLUTION */
@@ -168,7 +149,6 @@ static void start_client(struct server *srv, int slot, int cfd)
     int err;
 
     if (c == NULL) {
-        fprintf(stderr, PROG ": mémoire insuffisante\n");
         close(cfd);
         return;
     }
@@ -224,32 +204,29 @@ static void stop_clients(struct server *srv)
     /* END SOLUTION */
 }
 
-static int parse_args(int argc, char **argv, const char **host,
-                      const char **port, struct server *srv)
+int main(int argc, char **argv)
 {
+    const char *host = "127.0.0.1", *port = "9999";
+    struct server srv = {.max = 64, .idle_ms = 60000};
+    int opt, lfd, cfd, slot, gai = 0;
     long max;
-    int opt;
+    char addr[ADDR_STR_LEN];
 
     opterr = 0;
     while ((opt = getopt(argc, argv, "b:p:m:t:h")) != -1) {
-        if (opt == 'b') {
-            *host = optarg;
-        } else if (opt == 'p' && parse_port(optarg, 1) >= 0) {
-            *port = optarg;
-        } else if (opt == 'm' && parse_long(optarg, 1, 4096, &max) == 0) {
-            srv->max = (int)max;
-        } else if (opt == 't' && (srv->idle_ms = parse_timeout_ms(optarg)) > 0) {
-            continue;
-        } else if (opt == 'h') {
-            usage(stdout);
-            return 0;
-        } else {
-            if (opt == '?')
-                fprintf(stderr, PROG ": option inconnue ou sans valeur : -%c\n",
-                        optopt);
-            else
-                fprintf(stderr, PROG ": valeur invalide pour -%c : « %s »\n",
-                        opt, optarg);
+        if (opt == 'b')
+            host = optarg;
+        else if (opt == 'p' && parse_port(optarg, 1) >= 0)
+            port = optarg;
+        else if (opt == 'm' && parse_long(optarg, 1, 4096, &max) == 0)
+            srv.max = (int)max;
+        else if (opt != 't' || (srv.idle_ms = parse_timeout_ms(optarg)) < 0) {
+            if (opt == 'h') {
+                usage(stdout);
+                return 0;
+            }
+            fprintf(stderr, PROG ": option inconnue ou valeur invalide : -%c\n",
+                    opt == '?' ? optopt : opt);
             usage(stderr);
             return 2;
         }
@@ -258,18 +235,6 @@ static int parse_args(int argc, char **argv, const char **host,
         usage(stderr);
         return 2;
     }
-    return -1;
-}
-
-int main(int argc, char **argv)
-{
-    const char *host = "127.0.0.1", *port = "9999";
-    struct server srv = {.max = 64, .idle_ms = 60000};
-    int lfd, cfd, slot, gai = 0, rc;
-    char addr[ADDR_STR_LEN];
-
-    if ((rc = parse_args(argc, argv, &host, &port, &srv)) >= 0)
-        return rc;
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0) {
         fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
@@ -285,14 +250,14 @@ int main(int argc, char **argv)
         return 1;
     }
     srv.slots = calloc((size_t)srv.max, sizeof *srv.slots);
-    if (srv.slots == NULL || pthread_mutex_init(&srv.lock, NULL) != 0 ||
-        pthread_cond_init(&srv.freed, NULL) != 0) {
+    if (srv.slots == NULL) {
         fprintf(stderr, PROG ": mémoire insuffisante\n");
-        free(srv.slots);
         close(lfd);
         return 1;
     }
-    log_line("Serveur en écoute sur %s", sock_local_str(lfd, addr, sizeof addr));
+    pthread_mutex_init(&srv.lock, NULL);
+    pthread_cond_init(&srv.freed, NULL);
+    printf("Serveur en écoute sur %s\n", sock_local_str(lfd, addr, sizeof addr));
 
     /* BEGIN SOLUTION
      * TODO(lab 03): boucle jusqu'à l'arrêt : slot = wait_slot() (bloque tant

@@ -36,11 +36,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage : " PROG " [-b ADRESSE] [-p PORT]\n"
-            "Serveur d'écho TCP non bloquant : un seul thread sert tous les\n"
-            "clients avec select().\n"
-            "  -b ADRESSE   adresse d'écoute (défaut : 127.0.0.1)\n"
-            "  -p PORT      port d'écoute (défaut : 9999 ; 0 : port libre au hasard)\n"
-            "  -h           affiche cette aide\n"
+            "Serveur d'écho : un seul thread sert tous les clients avec select().\n"
+            "-b : adresse (127.0.0.1) ; -p : port (9999, 0 = libre).\n"
             "Arrêt propre avec Ctrl-C (SIGINT) ou SIGTERM.\n");
 }
 
@@ -89,8 +86,6 @@ static int accept_clients(int lfd, struct conn **conns)
         }
         c = calloc(1, sizeof *c);
         if (c == NULL || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
-            fprintf(stderr, PROG ": client refusé : %s\n",
-                    c == NULL ? "mémoire insuffisante" : strerror(errno));
             free(c);
             close(fd);
             continue;
@@ -237,12 +232,8 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else {
-            if (opt == '?')
-                fprintf(stderr, PROG ": option inconnue ou sans valeur : -%c\n",
-                        optopt);
-            else
-                fprintf(stderr, PROG ": port invalide : « %s » (attendu : 0 à"
-                                " 65535)\n", optarg);
+            fprintf(stderr, PROG ": option inconnue ou valeur invalide : -%c\n",
+                    opt == '?' ? optopt : opt);
             usage(stderr);
             return 2;
         }
