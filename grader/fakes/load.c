@@ -226,7 +226,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-    long v;
+    long v = 0;
     int c;
 
     *o = (struct opts){.clients = 10, .rounds = 10, .maxbytes = 4096,

@@ -79,12 +79,12 @@ static void *client_main(void *arg)
     ssize_t n;
 
     /* BEGIN SOLUTION
-     * TODO(lab 03): log_line("Nouveau client", c->addr), puis
-     * boucle recv_timeout (délai srv->idle_ms) → process → send_all ; une
-     * erreur (sauf arrêt demandé) va sur la sortie d'erreur. Ensuite, sous
-     * srv->lock : fermer la socket (c->fd = -1), c->done = 1, srv->live--,
-     * réveiller main (pthread_cond_signal). « Client déconnecté » avant.
-     * STUB: (void)srv; (void)buf; (void)n;
+     * TODO(lab 03): log_line("Nouveau client", c->addr) ; boucle recv_timeout
+     * (délai srv->idle_ms) → process → send_all ; une erreur (sauf arrêt
+     * demandé) sur la sortie d'erreur ; log_line("Client déconnecté", …) ;
+     * enfin, sous srv->lock : close(c->fd), c->fd = -1, c->done = 1,
+     * srv->live--, pthread_cond_signal(&srv->freed).
+     * STUB: (void)srv; (void)buf; (void)n; (void)log_line; (void)process;
      */
     log_line("Nouveau client", c->addr);
     while ((n = recv_timeout(c->fd, buf, sizeof buf, srv->idle_ms)) > 0) {
