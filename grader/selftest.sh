@@ -208,6 +208,22 @@ done
 echo "   ($(elapsed "$t0"))"
 
 section "Le correcteur lui-même"
+# novg.tsv: per lab, the points NOVALGRIND=1 still allows (the tests that
+# call use_valgrind or check NOVALGRIND are "not run"), and its test count.
+python3 - grader/tests/*.bats >"$WORK/novg.tsv" <<'PY'
+import re, sys
+for bats in sys.argv[1:]:
+    rubric = {}
+    for line in open(bats[:-5] + ".rubric", encoding="utf-8"):
+        if line.strip() and not line.lstrip().startswith("#"):
+            pts, name = line.rstrip("\n").split("\t")[:2]
+            rubric[name] = int(pts)
+    text = open(bats, encoding="utf-8").read()
+    blocks = re.split(r'^@test "', text, flags=re.M)[1:]
+    skipped = sum(rubric[b.split('" {', 1)[0]] for b in blocks
+                  if "use_valgrind" in b or "NOVALGRIND" in b)
+    print(bats.rsplit("/", 1)[1][:2], 100 - skipped, len(rubric), sep="\t")
+PY
 # A tree whose lab 01 does not compile: 0 with the compiler's message, the
 # other labs still graded, exit 0 (grading completed), valid results.json.
 mkdir -p "$WORK/broken"
@@ -224,11 +240,13 @@ broken_ok() {
 }
 check "lab qui ne compile pas : 0 point avec le message du compilateur, la notation continue" broken_ok
 json_ok() {
-    python3 - "$WORK/broken.json" <<'PY'
+    python3 - "$WORK/broken.json" "$WORK/novg.tsv" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["score"] == 90 and r["max_score"] == 200, (r["score"], r["max_score"])
-assert len(r["tests"]) == 27, len(r["tests"])
+novg = {n: (int(p), int(c)) for n, p, c in (l.split("\t") for l in open(sys.argv[2]).read().split("\n") if l)}
+want = sum(p for n, (p, c) in novg.items() if n != "01")      # lab 01 does not compile
+assert r["score"] == want and r["max_score"] == 100 * len(novg), (r["score"], want, r["max_score"])
+assert len(r["tests"]) == sum(c for p, c in novg.values()), len(r["tests"])
 for t in r["tests"]:
     assert set(t) == {"name", "score", "max_score", "status", "output"}, t
     assert t["status"] in ("passed", "failed"), t
@@ -291,14 +309,15 @@ gradebook_ok() {
     cp -R solutions "$s/alice/labs" && cp -R labs/. "$s/bob/"
     NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
         { cat "$WORK/gb.log"; return 1; }
-    python3 - "$WORK/gb/grade/carnet.csv" <<'PY' || return 1
+    python3 - "$WORK/gb/grade/carnet.csv" "$WORK/novg.tsv" <<'PY' || return 1
 import csv, sys
 rows = {r["etudiant"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
 assert set(rows) == {"alice", "bob", "carol, la troisième"}, rows.keys()
 labs = [k for k in rows["alice"] if k[:2].isdigit()]
 a, b, c = rows["alice"], rows["bob"], rows["carol, la troisième"]
-assert all(int(a[l]) == 90 for l in labs), a          # full marks but memory (NOVALGRIND)
-assert int(a["total"]) == 90 * len(labs) and int(a["max"]) == 100 * len(labs), a
+novg = {n: int(p) for n, p, _ in (l.split("\t") for l in open(sys.argv[2]).read().split("\n") if l)}
+assert all(int(a[l]) == novg[l[:2]] for l in labs), a   # full marks but valgrind's tests (NOVALGRIND)
+assert int(a["total"]) == sum(novg[l[:2]] for l in labs) and int(a["max"]) == 100 * len(labs), a
 assert int(b["total"]) < int(a["total"]) and a["remarque"] == b["remarque"] == "", b
 assert int(c["total"]) == 0 and int(c["max"]) == 100 * len(labs) and "aucun dossier de lab" in c["remarque"], c
 PY
