@@ -108,8 +108,8 @@ wait_count() {
     expect_load_ok "un client actif à côté de 10 connexions muettes (délai 3 s)"
     local max
     max=$(sed -n 's/.* max_ms=\([0-9.]*\).*/\1/p' "$T/load.out")
-    awk -v m="$max" -v s="$TIMEOUT_SCALE" 'BEGIN { exit !(m < 500 * s) }' ||
-        fail_fr "le pire aller-retour du client actif" "moins de $(scaled 500) ms" "$max ms"
+    awk -v m="$max" -v s="$TIMEOUT_SCALE" 'BEGIN { exit !(m < 1000 * s) }' ||
+        fail_fr "le pire aller-retour du client actif" "moins de $(scaled 1000) ms" "$max ms"
 }
 
 @test "un client qui envoie sans jamais lire ne bloque pas les autres" {

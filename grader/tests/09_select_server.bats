@@ -18,6 +18,8 @@ server_proc() {
     echo "${kids%% *}" | grep -E '^[0-9]+$' || echo "$1"
 }
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(server_proc "$1")/status"; }
+# utime + stime, in clock ticks (1/100 s on Linux).
+proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(server_proc "$1")/stat"; }
 proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$(server_proc "$1")/status"; }
 proc_fds() { find "/proc/$(server_proc "$1")/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
@@ -92,8 +94,8 @@ wait_count() {
     expect_load_ok "un client actif, un client qui envoie octet par octet, 10 connexions muettes (délai 3 s)"
     local p99
     p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' "$T/load.out")
-    awk -v m="$p99" -v s="$TIMEOUT_SCALE" 'BEGIN { exit !(m < 500 * s) }' ||
-        fail_fr "les allers-retours (p99)" "moins de $(scaled 500) ms" "$p99 ms"
+    awk -v m="$p99" -v s="$TIMEOUT_SCALE" 'BEGIN { exit !(m < 1000 * s) }' ||
+        fail_fr "les allers-retours (p99)" "moins de $(scaled 1000) ms" "$p99 ms"
 }
 
 @test "un client qui envoie sans jamais lire : les autres servis, la mémoire du serveur bornée" {
@@ -165,6 +167,28 @@ wait_count() {
         fail_fr "les descripteurs du serveur une fois les 1100 clients partis" "$before, comme au départ" "$after"
     probe session -m $'encore\n' 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie d'un client arrivé ensuite"
+}
+
+@test "sans descripteur libre (EMFILE), accept est suspendu sans tourner à vide" {
+    # 64 descriptors for the server; the load peer takes its own limit back
+    # up (the grader's limits are set here until the sandbox sets them).
+    ulimit -Sn 64
+    start_select
+    start_bg idle bash -c 'ulimit -Sn 1024 && exec "$0" "$@"' "$FAKE_DIR/load" \
+        -c 0 -i 100 -H 3 127.0.0.1 "$SERVER_PORT"
+    local idle=$BG_PID t0 t1
+    wait_count "$SERVER_ERR" 'accept' 1 5 ||
+        fail_fr "le serveur sans descripteur libre" "un message « select_server: accept : … »" \
+            "$(show "$SERVER_ERR") / $(show "$SERVER_LOG")"
+    t0=$(proc_cpu_ticks "$SERVER_PID")
+    sleep 1 # a measuring window, not a synchronisation
+    t1=$(proc_cpu_ticks "$SERVER_PID")
+    ((t1 - t0 <= 10)) ||
+        fail_fr "le temps processeur du serveur pendant 1 s sans descripteur libre" \
+            "presque rien (pause d'accept, select avec un délai)" "$((t1 - t0)) centièmes de seconde"
+    wait "$idle" || true
+    probe session -m $'de nouveau\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie d'un client arrivé une fois les descripteurs libérés"
 }
 
 @test "un seul thread sert tous les clients (Threads: 1)" {

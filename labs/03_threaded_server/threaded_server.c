@@ -149,11 +149,12 @@ int main(int argc, char **argv)
             port = optarg;
         else if (opt == 'm' && parse_long(optarg, 1, 4096, &max) == 0)
             srv.max = (int)max;
-        else if (opt != 't' || (srv.idle_ms = parse_timeout_ms(optarg)) < 0) {
-            if (opt == 'h') {
-                usage(stdout);
-                return 0;
-            }
+        else if (opt == 't' && (srv.idle_ms = parse_timeout_ms(optarg)) > 0)
+            continue;
+        else if (opt == 'h') {
+            usage(stdout);
+            return 0;
+        } else {
             fprintf(stderr, PROG ": option inconnue ou valeur invalide : -%c\n",
                     opt == '?' ? optopt : opt);
             usage(stderr);
