@@ -22,7 +22,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist
+.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist mutate
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -36,6 +36,8 @@ help:
 	@echo "                    note chaque copie du dossier : $(BUILD)/grade/carnet.csv + un rapport par étudiant"
 	@echo "  make test         vérifie la suite : tests de common/, solutions à 100/100, squelettes, mutants"
 	@echo "  make skeletons    régénère labs/ à partir de solutions/ (mainteneurs)"
+	@echo "  make mutate LAB=NN [JOBS=2] [ONLY=id,...]"
+	@echo "                    tests de mutation du lab NN : score, survivants (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
 	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
 	@echo "  make clean        supprime $(BUILD)/"
@@ -64,31 +66,41 @@ prog: $(LIBCOMMON)
 	@mkdir -p $(dir $(OUT))
 	$(CC) $(CFLAGS) -I$(CURDIR)/common -o $(OUT) $(SRC) $(LIBCOMMON) $(LDLIBS)
 
+# The grader compiles student code itself (in its sandbox) with these.
+export CC CFLAGS LDLIBS
+
 $(LAB_TARGETS): lab%: deps
-	@$(GRADE) --strict --tree "$(TREE)" $*
+	@exec $(GRADE) --strict --tree "$(TREE)" $*
+
+# A lab that does not exist (yet): say which ones do.
+lab%:
+	@echo "Le lab $* n'existe pas. Labs disponibles : $(LAB_NUMS)" >&2; exit 2
 
 grade: deps
-	@$(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
+	@exec $(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all
 
 gradebook: deps
 	@test -n "$(SUBMISSIONS)" || { echo "make gradebook : indiquez SUBMISSIONS=dossier des copies (un sous-dossier par étudiant)" >&2; exit 2; }
-	@bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
+	@exec bash grader/gradebook.sh "$(SUBMISSIONS)" "$(BUILD)/grade/carnet.csv"
 
-test: deps
+# In the students' archive (no solutions/), the suite's self-test is not offered.
+test:
+	@if [ ! -d solutions ]; then \
+	    echo "make test vérifie la suite elle-même (solutions de référence, mutants) : il n'est pas proposé dans l'archive étudiante. Utilisez make labNN." >&2; exit 2; fi
 	@bash grader/selftest.sh
 
 skeletons:
+	for f in grader/tests/[0-9][0-9]_*.bats; do python3 grader/lib/rubric.py table --write "$$f" || exit 1; done
 	bash grader/gen_skeletons.sh solutions labs
 
-# The students' archive: no solutions/, and no mutants (their context lines
-# are solution code).
-DIST_FILES := Makefile README.md .gitignore common labs grader
+# Mutation testing of one lab's solution regions (grader/mutate.py).
+mutate: deps
+	@test -n "$(LAB)" || { echo "make mutate : indiquez LAB=NN (ex. : make mutate LAB=01)" >&2; exit 2; }
+	@exec python3 grader/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(ONLY),--only $(ONLY)) $(LAB)
+
+# The students' archive: the last commit, without solutions/ or mutants.
 dist:
-	@rm -rf $(BUILD)/dist && mkdir -p $(BUILD)/dist/tp-reseau
-	@tar -cf - --exclude=grader/mutants $(DIST_FILES) | tar -xf - -C $(BUILD)/dist/tp-reseau
-	@tar -czf $(BUILD)/dist/tp-reseau.tar.gz -C $(BUILD)/dist tp-reseau
-	@rm -rf $(BUILD)/dist/tp-reseau
-	@echo "Archive étudiante : $(BUILD)/dist/tp-reseau.tar.gz"
+	@bash grader/dist.sh "$(BUILD)/dist/tp-reseau.tar.gz"
 
 deps:
 	@bash grader/deps.sh

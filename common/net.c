@@ -189,8 +189,24 @@ const char *net_strerror(int errnum)
     case EACCES: return "permission refusée";
     case EAFNOSUPPORT: return "famille d'adresses non prise en charge";
     case EMFILE: return "trop de descripteurs ouverts";
+    case ENFILE: return "trop de fichiers ouverts sur le système";
     case EINTR: return "interrompu";
-    default: return strerror(errnum);
+    case ENOSPC: return "plus de place sur le périphérique";
+    case EIO: return "erreur d'entrée-sortie";
+    case EISDIR: return "est un répertoire";
+    case EBADF: return "descripteur invalide";
+    case ENOMEM: return "mémoire insuffisante";
+    case ENOBUFS: return "tampons réseau épuisés";
+    case EINVAL: return "argument invalide";
+    case EPERM: return "opération non permise";
+    case ENOENT: return "fichier ou dossier introuvable";
+    case EAGAIN: return "ressource temporairement indisponible";
+    case ENOTCONN: return "socket non connectée";
+    case ENOSYS: return "fonction non implémentée";
+    case ECONNABORTED: return "connexion abandonnée";
+    case EPROTONOSUPPORT: return "protocole non pris en charge";
+    case EFBIG: return "fichier trop grand";
+    default: return "erreur système";
     }
 }
 
@@ -203,6 +219,10 @@ const char *net_gai_strerror(int gai_err)
     case EAI_SERVICE: return "service inconnu pour ce type de socket";
     case EAI_FAMILY: return "famille d'adresses non prise en charge";
     case EAI_MEMORY: return "mémoire insuffisante";
-    default: return gai_strerror(gai_err);
+    case EAI_SOCKTYPE: return "type de socket non pris en charge";
+    case EAI_BADFLAGS: return "options de résolution invalides";
+    case EAI_OVERFLOW: return "tampon trop petit pour le résultat";
+    case EAI_SYSTEM: return net_strerror(errno);
+    default: return "erreur de résolution de nom";
     }
 }

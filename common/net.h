@@ -58,7 +58,8 @@ char *sock_local_str(int fd, char *buf, size_t size);
 char *sock_peer_str(int fd, char *buf, size_t size);
 
 /* Short French description of an errno value, for messages such as
- * "connexion refusée" or "délai dépassé"; falls back to strerror(). */
+ * "connexion refusée" or "délai dépassé". Never strerror(), which speaks
+ * English in the C locale: an unlisted value gives "erreur système". */
 const char *net_strerror(int errnum);
 
 /* French description of a getaddrinfo() error code. */

@@ -13,11 +13,17 @@ libpath=${BATS_LIB_PATH:-/usr/lib/bats}
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
 command -v "${CC:-cc}" >/dev/null 2>&1 || missing+=(build-essential)
+# The rubric is read from the bats files (lib/rubric.py), the report
+# written by lib/report.py.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The sandbox (without it, grading falls back to the partial isolation).
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ "${SELFTEST:-0}" = 1 ]; then
     command -v patch >/dev/null 2>&1 || missing+=(patch)
-    command -v python3 >/dev/null 2>&1 || missing+=(python3)
-    command -v socat >/dev/null 2>&1 || missing+=(socat)
+    command -v git >/dev/null 2>&1 || missing+=(git)
     command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+    command -v socat >/dev/null 2>&1 || missing+=(socat)
     command -v clang >/dev/null 2>&1 || missing+=(clang)
     command -v cppcheck >/dev/null 2>&1 || missing+=(cppcheck)
 fi
@@ -41,6 +47,9 @@ for tool in "${missing[@]}"; do
     valgrind)
         [ "${SELFTEST:-0}" = 1 ] && exit 1
         echo "(sans valgrind, les tests mémoire seront signalés « non exécutés »)" >&2 ;;
+    bubblewrap)
+        [ "${SELFTEST:-0}" = 1 ] && exit 1
+        echo "(sans bubblewrap, la notation se fait avec une isolation partielle)" >&2 ;;
     *) exit 1 ;;
     esac
 done

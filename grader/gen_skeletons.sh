@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # gen_skeletons.sh — produit les squelettes étudiants (labs/) à partir de solutions/.
 # Usage: gen_skeletons.sh SOLUTIONS_DIR OUT_DIR
-# C sources lose their solution regions (grader/lib/strip.awk); every other
-# file (the statement README.md…) is copied as is. OUT_DIR is rebuilt whole.
+# C sources and headers, at any depth, lose their solution regions
+# (grader/lib/strip.awk); every other file (the statement README.md, test
+# fixtures…) is copied as is. OUT_DIR's lab folders are rebuilt whole.
 set -eu
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$1 out=$2
@@ -12,13 +13,10 @@ trap 'rm -rf "$tmp"' EXIT
 for lab in "$src"/[0-9][0-9]_*/; do
     lab=${lab%/}
     name=${lab##*/}
-    mkdir -p "$tmp/$name"
-    for f in "$lab"/*; do
-        case $f in
-        *.c | *.h) awk -f "$here/lib/strip.awk" "$f" >"$tmp/$name/${f##*/}" ;;
-        *) cp "$f" "$tmp/$name/" ;;
-        esac
-    done
+    cp -R "$lab" "$tmp/$name"
+    while IFS= read -r -d '' f; do
+        awk -f "$here/lib/strip.awk" "$f" >"$f.skel" && mv "$f.skel" "$f"
+    done < <(find "$tmp/$name" -type f \( -name '*.c' -o -name '*.h' \) -print0)
 done
 mkdir -p "$out"
 for lab in "$out"/[0-9][0-9]_*/; do

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# grade.sh — compile et note les labs d'un arbre : rapport en français, tableau, results.json.
+# grade.sh — compile et note les labs d'un arbre, dans un bac à sable :
+# rapport en français au fil des tests, tableau, results.json.
 #
 # Usage: grade.sh [--tree DIR] [--json FILE] [--summary FILE] [--strict] [--quiet] all|NN...
 #   --tree DIR     labs to grade: a folder of NN_* labs, or a repository holding labs/
-#   --json FILE    Gradescope results.json (score, max_score, tests[])
+#   --json FILE    Gradescope results.json
 #   --summary FILE append "NN<TAB>points<TAB>max<TAB>memory" per lab (for selftest)
 #   --strict       exit 1 unless every graded lab has full marks (make labNN)
-# Environment: T (test-name regex), SEED, NOVALGRIND=1, TIMEOUT_SCALE, NO_COLOR, CC.
+# Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
+# at its first failed test: mutants), TIMEOUT_SCALE, NO_COLOR, CC, CFLAGS,
+# GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
+# bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
-# with --strict, 3 the grader itself could not run.
+# with --strict, 2 usage error (T=…), 3 the grader itself could not run,
+# 130/143 interrupted.
+# Linux only: namespaces (bubblewrap), /proc, GNU timeout.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LIB=$ROOT/grader/lib
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
+# rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
+rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }
+all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
 while (($#)); do
     case $1 in
     --tree) TREE=$2; shift 2 ;;
@@ -19,19 +29,55 @@ while (($#)); do
     --summary) SUMMARY=$2; shift 2 ;;
     --strict) STRICT=1; shift ;;
     --quiet) QUIET=1; shift ;;
-    all) for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; LABS+=("${b%%_*}"); done; shift ;;
-    [0-9][0-9]) LABS+=("$1"); shift ;;
+    all) mapfile -t -O "${#LABS[@]}" LABS < <(all_labs); shift ;;
+    --labs)
+        # Every lab of the suite: folder name and maximum (the gradebook's columns).
+        for n in $(all_labs); do
+            f=$(compgen -G "$ROOT/grader/tests/${n}_*.bats" | head -n 1)
+            b=${f##*/}
+            printf '%s\t%s\n' "${b%.bats}" "$(rubric_tsv "$f" | awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }')"
+        done
+        exit 0 ;;
+    [0-9][0-9])
+        if ! compgen -G "$ROOT/grader/tests/$1_*.bats" >/dev/null; then
+            echo "Le lab $1 n'existe pas. Labs disponibles : $(all_labs | tr '\n' ' ')" >&2
+            exit 2
+        fi
+        LABS+=("$1"); shift ;;
     *) echo "grade.sh: argument inconnu : $1" >&2; exit 3 ;;
     esac
 done
 ((${#LABS[@]})) || { echo "grade.sh: aucun lab demandé (NN ou all)" >&2; exit 3; }
-
-if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
-    GREEN=$'\e[32m' RED=$'\e[31m' YELLOW=$'\e[33m' BOLD=$'\e[1m' DIM=$'\e[2m' OFF=$'\e[0m'
-else
-    GREEN= RED= YELLOW= BOLD= DIM= OFF=
+T=${T:-}
+if [ -n "$T" ]; then
+    # bats matches names with bash's =~: an invalid regex would select nothing.
+    [[ "" =~ $T ]]
+    if (($? == 2)); then
+        echo "T=« $T » : expression régulière invalide (syntaxe étendue POSIX, comme grep -E)" >&2
+        exit 2
+    fi
 fi
+
 say() { ((QUIET)) || printf '%s\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+    RED=$'\e[31m' YELLOW=$'\e[33m' BOLD=$'\e[1m' DIM=$'\e[2m' OFF=$'\e[0m'
+else
+    RED= YELLOW= BOLD= DIM= OFF=
+fi
+
+# bats-core >= 1.7 (bats_load_library).
+bats_version=$(bats --version 2>/dev/null | awk '{ print $2 }')
+if ! printf '%s\n1.7.0\n' "${bats_version:-0}" | sort -V -C -r 2>/dev/null; then
+    echo "grade.sh: bats-core 1.7 ou plus récent est nécessaire (trouvé : ${bats_version:-aucun})" >&2
+    echo "  sudo apt-get install -y bats bats-support bats-assert" >&2
+    exit 3
+fi
+command -v python3 >/dev/null || { echo "grade.sh: python3 est nécessaire (sudo apt-get install -y python3)" >&2; exit 3; }
+
+# shellcheck source=lib/sandbox.bash
+source "$LIB/sandbox.bash"
+sandbox_detect
+export SANDBOX_MODE
 
 # A student's repository (with labs/) or a bare copy of labs/.
 case $TREE in /*) ;; *) TREE=$PWD/$TREE ;; esac
@@ -44,163 +90,291 @@ else
     exit 3
 fi
 
-RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/grade.XXXXXX") || exit 3
-: >"$RUN_DIR/pgids"
-BATS_PID=
-# Every process a test starts runs in its own process group, recorded in
-# pgids; an interrupted grade kills them all, so nothing is left behind.
+# As root, the sandbox's user must reach the run folder (bwrap binds it
+# after dropping to that user): a TMPDIR it cannot cross gives way to /tmp.
+TMPBASE=${TMPDIR:-/tmp}
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid="$SANDBOX_UID" --regid="$SANDBOX_GID" --clear-groups \
+    test -x "$TMPBASE" 2>/dev/null; then
+    TMPBASE=/tmp
+fi
+RUN_DIR=$(mktemp -d "$TMPBASE/grade.XXXXXX") || exit 3
+# Traversable (not readable) by the sandbox's user in the partial mode.
+chmod 711 "$RUN_DIR"
+JOB_PIDFILE=$RUN_DIR/job.pid READER_PID= PHASE_PID=
+kill_job() {
+    local p
+    # The reader first: it must not report the end of a run it did not see
+    # through, then the phase's shell, then the lab itself.
+    # Each kill is waited for at once: bash would print a job notice.
+    [ -n "$READER_PID" ] && { kill -KILL "$READER_PID"; wait "$READER_PID"; } 2>/dev/null
+    [ -n "$PHASE_PID" ] && { kill -KILL "$PHASE_PID"; wait "$PHASE_PID"; } 2>/dev/null
+    if [ -s "$JOB_PIDFILE" ]; then
+        p=$(cat "$JOB_PIDFILE")
+        # timeout leads its own process group: it, the lab sandbox and,
+        # with it, every process of the lab.
+        kill -KILL -- "-$p" 2>/dev/null
+        : >"$JOB_PIDFILE"
+    fi
+    PHASE_PID= READER_PID=
+    return 0
+}
 cleanup() {
     trap - EXIT INT TERM
-    [ -n "$BATS_PID" ] && kill -TERM "$BATS_PID" 2>/dev/null
-    local g
-    while read -r g; do
-        [ -n "$g" ] && kill -KILL -- "-$g" 2>/dev/null
-    done <"$RUN_DIR/pgids"
-    [ -n "$BATS_PID" ] && kill -KILL -- "-$BATS_PID" 2>/dev/null
+    kill_job
     wait 2>/dev/null
+    [ "$SANDBOX_MODE" = partial ] && partial_sweep
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
-trap 'echo "Notation interrompue." >&2; exit 130' INT TERM
+interrupted() {
+    kill_job
+    echo "Notation interrompue." >&2
+    exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
+# Without a PID namespace, a program that escaped its process group is
+# found by its working folder (every student program runs in one under
+# RUN_DIR/work).
+partial_sweep() {
+    local p cwd
+    for p in /proc/[0-9]*; do
+        cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+        case $cwd in "$RUN_DIR"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
+    done
+}
+
+START_S=$(date +%s)
 BUILD=$RUN_DIR/build
 FAKES=$BUILD/grader/fakes
+# Every grader tool (grader/fakes/*.c: peer, probe, load...), never sandboxed.
+FAKE_TOOLS=()
+for tool in "$ROOT"/grader/fakes/*.c; do tool=${tool##*/}; FAKE_TOOLS+=("$FAKES/${tool%.c}"); done
 if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
-    "$FAKES/peer" "$FAKES/probe" "$FAKES/load" >"$RUN_DIR/tools.log" 2>&1; then
+    "${FAKE_TOOLS[@]}" "$BUILD/libcommon.a" >"$RUN_DIR/tools.log" 2>&1; then
     echo "grade.sh: impossible de compiler les outils du correcteur :" >&2
     cat "$RUN_DIR/tools.log" >&2
     exit 3
 fi
+mkdir -p "$RUN_DIR/work" "$RUN_DIR/tmp" && chmod 711 "$RUN_DIR/work"
+sandbox_lab_argv
 
 SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
+if [ "$SANDBOX_MODE" = partial ]; then
+    ISOLATION="isolation : partielle — $SANDBOX_WHY ; groupes de processus et limites seulement"
+else
+    ISOLATION="isolation : complète (bubblewrap : espaces de noms réseau, processus et fichiers ; utilisateur non privilégié)"
+fi
+say "${DIM}Graine des données aléatoires : $SEED (rejouer : SEED=$SEED) — $ISOLATION${OFF}"
 if [ "${NOVALGRIND:-0}" != 1 ] && ! command -v valgrind >/dev/null 2>&1; then
     say "${YELLOW}valgrind absent : les tests mémoire ne seront pas exécutés.${OFF}"
 fi
-say "${DIM}Graine des données aléatoires : $SEED (rejouer : SEED=$SEED)${OFF}"
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:--std=c11 -Wall -Wextra -Werror -pedantic -g -gdwarf-4 -O2}
+LDLIBS=${LDLIBS:--pthread}
 
-json_escape() {
-    local s
-    s=$(printf '%s' "$1" | LC_ALL=C tr -d '\000-\010\013\014\016-\037')
-    s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/\\t}; s=${s//$'\r'/\\r}
-    s=${s//$'\n'/\\n}
-    printf '%s' "$s"
+# lab_annotation BATS KEY — the value of a "# @KEY value" line of the bats
+# file (one per line for @program).
+lab_annotation() { sed -n "s/^# @$2 //p" "$1"; }
+
+# Compiler messages, for the student: locations in the lab shown without the
+# sandbox's prefix; a message about a file outside the lab (an #include of
+# some other file) is replaced by one line, never its content.
+cc_filter() {
+    awk -v src="$1" -v common="$2" '
+    function strip(line,    i) {
+        while ((i = index(line, src)) > 0) line = substr(line, 1, i - 1) substr(line, i + length(src))
+        while ((i = index(line, common)) > 0) line = substr(line, 1, i - 1) "common/" substr(line, i + length(common))
+        return line
+    }
+    function loc_ok(path) { return index(path, src) == 1 || index(path, common) == 1 || path ~ /^\/usr\// }
+    /^ / && !/^ +from / { if (keep) print strip($0); next }
+    {
+        path = $0
+        sub(/^In file included from /, "", path); sub(/^ +from /, "", path)
+        if (path ~ /^[^ :]+:/) {
+            sub(/:.*$/, "", path)
+            keep = loc_ok(path) || path ~ /^(collect2|cc1|gcc|cc|clang|ld|bwrap|timeout)$/
+        } else keep = 1
+        if (!keep) {
+            if (!masked++) print "(message sur un fichier hors de votre lab, masqué : n'\''incluez que vos fichiers et ceux du système)"
+            next
+        }
+        print strip($0)
+    }'
 }
 
-TOTAL=0 TOTAL_MAX=0 ALL_FULL=1 TABLE=() JSON_TESTS=()
-
-# Compiles every .c of the lab folder into $2; the compiler's messages go to $3.
+# compile_lab NUM BATS LABDIR OUT LOG — builds the lab's programs in the
+# compile sandbox: one per .c, or as the bats file's "# @program NAME: a.c
+# b.c" lines say. Arguments only, no shell, no make.
 compile_lab() {
-    local dir=$1 out=$2 log=$3 src ok=0
+    local num=$1 bats=$2 labdir=$3 out=$4 log=$5 stage=$RUN_DIR/cc/$1 ok=0 line
+    mkdir -p "$stage/common" "$out"
     : >"$log"
-    for src in "$dir"/*.c; do
-        [ -e "$src" ] || { echo "aucun fichier .c dans $dir" >>"$log"; return 1; }
-        local prog=${src##*/}
-        make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" prog \
-            SRC="$src" OUT="$out/${prog%.c}" >>"$log" 2>&1 || ok=1
+    # Only the student's regular files: a symbolic link could name a file
+    # outside the lab (a solution).
+    cp -R -P "$labdir" "$stage/src" 2>>"$log" || { echo "copie du lab impossible" >>"$log"; return 1; }
+    while IFS= read -r -d '' line; do
+        echo "lien symbolique ignoré (seuls les vrais fichiers sont notés) : ${line#"$stage/src/"}" >>"$log"
+        rm -f "$line"
+    done < <(find "$stage/src" -type l -print0)
+    cp "$ROOT"/common/*.h "$stage/common/" && cp "$BUILD/libcommon.a" "$stage/"
+    chmod -R a+rX "$stage" && chmod 777 "$out"
+    local progs=() p
+    mapfile -t progs < <(lab_annotation "$bats" program)
+    if ((${#progs[@]} == 0)); then
+        for p in "$stage"/src/*.c; do
+            [ -e "$p" ] || { echo "aucun fichier .c dans le dossier du lab" >>"$log"; return 1; }
+            p=${p##*/}
+            progs+=("${p%.c}: $p")
+        done
+    fi
+    local srcdir=/lab/src commondir=/lab/common libdir=/lab outdir=/work
+    if [ "$SANDBOX_MODE" = partial ]; then
+        srcdir=$stage/src commondir=$stage/common libdir=$stage outdir=$out
+    fi
+    local spec name files f argv
+    for spec in "${progs[@]}"; do
+        name=${spec%%:*} files=${spec#*:}
+        argv=("$CC")
+        read -r -a f <<<"$CFLAGS"; argv+=("${f[@]}")
+        argv+=("-I$commondir" -o "$outdir/$name")
+        read -r -a f <<<"$files"
+        local x
+        for x in "${f[@]}"; do
+            [ -f "$stage/src/$x" ] || { echo "fichier absent du lab : $x" >>"$log"; ok=1; continue 2; }
+            argv+=("$srcdir/$x")
+        done
+        argv+=("$libdir/libcommon.a")
+        read -r -a f <<<"$LDLIBS"; argv+=("${f[@]}")
+        sandbox_prog_argv "$stage" "$out"
+        local rc=0
+        (
+            for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done
+            exec timeout -k 2 60 "${SBX[@]}" prlimit --nproc=64 --nofile=256 --as=$((1024 << 20)) \
+                --cpu=60 --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
+        ) </dev/null >"$RUN_DIR/cc.out" 2>&1 || rc=$?
+        [ -n "${GRADER_CC_RAW:-}" ] && cat "$RUN_DIR/cc.out" >>"$GRADER_CC_RAW"
+        cc_filter "$srcdir/" "$commondir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
+        case $rc in
+        0) ;;
+        124 | 137) echo "compilation de $name arrêtée : plus de 60 s (un #include sans fin ?)" >>"$log"; ok=1 ;;
+        *) ok=1 ;;
+        esac
     done
+    chmod -R a+rX "$out"
     return $ok
 }
 
-grade_lab() {
-    local num=$1 testfile rubric base name labdir tap records
-    testfile=$(compgen -G "$ROOT/grader/tests/${num}_*.bats" | head -n 1)
-    [ -n "$testfile" ] || { echo "grade.sh: pas de tests pour le lab $num" >&2; exit 3; }
-    base=${testfile##*/}; base=${base%.bats}; name=${base#*_}
-    rubric=${testfile%.bats}.rubric
-    labdir=$(compgen -G "$LABROOT/${num}_*" | head -n 1)
-    tap=$RUN_DIR/$num.tap records=$RUN_DIR/$num.records
-    : >"$tap"
+# run_phase NUM BATS STATE PHASE BUDGET — one bats run in a new lab
+# sandbox, its TAP read as it streams. Returns 10 on FAILFAST's first
+# failure, 11 when the budget ran out (the next phase is then not run).
+run_phase() {
+    local num=$1 bats=$2 state=$3 phase=$4 budget=$5 fifo token
+    fifo=$RUN_DIR/$num.$phase.fifo
+    token=$RANDOM$RANDOM$RANDOM
+    mkfifo "$fifo"
+    local filt=()
+    [ -n "$T" ] && filt=(-f "$T")
+    (
+        env PROG_DIR="$RUN_DIR/bin/$num" FAKE_DIR="$FAKES" SANDBOX_ETC="$SANDBOX_ETC" \
+            GRADER_WORK="$RUN_DIR/work" GRADER_PHASE="$phase" TMPDIR="$RUN_DIR/tmp" \
+            timeout -k 5 "$budget" "${SBX_LAB[@]}" bats --tap "${filt[@]}" "$bats" </dev/null 2>&1 &
+        echo $! >"$JOB_PIDFILE"
+        wait $!
+        echo "# fin-$token $?"
+    ) >"$fifo" 2>/dev/null &
+    PHASE_PID=$!
+    local extra=()
+    ((QUIET)) && extra+=(--quiet)
+    [ "${FAILFAST:-0}" = 1 ] && extra+=(--failfast)
+    python3 "$LIB/report.py" phase --rubric "$RUN_DIR/$num.rubric" --state "$state" \
+        --lab "$num" --name "$name" --phase "$phase" --filter "$T" --budget "$budget" \
+        --token "$token" "${extra[@]}" < <(if [ -n "${GRADER_TAP:-}" ]; then tee -a "$GRADER_TAP"; else cat; fi <"$fifo") &
+    READER_PID=$!
+    local rc=0
+    wait "$READER_PID" || rc=$?
+    READER_PID=
+    if ((rc == 10)); then
+        kill_job
+    else
+        wait "$PHASE_PID" 2>/dev/null
+        : >"$JOB_PIDFILE"
+    fi
+    PHASE_PID=
+    rm -f "$fifo"
+    return $rc
+}
 
+STATES=() TABLE=() ALL_FULL=1
+grade_lab() {
+    local num=$1 bats base name labdir state
+    bats=$(compgen -G "$ROOT/grader/tests/${num}_*.bats" | head -n 1)
+    base=${bats##*/}; base=${base%.bats}; name=${base#*_}
+    labdir=$(compgen -G "$LABROOT/${num}_*" | head -n 1)
+    state=$RUN_DIR/$num.state.json
+    STATES+=("$state")
+
+    # The lab's /etc: its bats file may give names addresses ("# @hosts
+    # ADDRESS NAME…" lines), so that no test needs a DNS server.
+    SANDBOX_ETC=$RUN_DIR/etc.$num
+    sandbox_make_etc "$SANDBOX_ETC"
+    lab_annotation "$bats" hosts >>"$SANDBOX_ETC/hosts"
     say ""
     say "${BOLD}━━ Lab $num — $name ━━${OFF}"
     local failure=
     if [ -z "$labdir" ]; then
         failure="dossier ${num}_* absent de $LABROOT"
-    elif ! compile_lab "$labdir" "$RUN_DIR/bin/$num" "$RUN_DIR/$num.cc.log"; then
-        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(grep -v '^make: \*\*\*' "$RUN_DIR/$num.cc.log" | head -c 4000)
+    elif ! compile_lab "$num" "$bats" "$labdir" "$RUN_DIR/bin/$num" "$RUN_DIR/$num.cc.log"; then
+        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(cat "$RUN_DIR/$num.cc.log")
+    elif [ -s "$RUN_DIR/$num.cc.log" ]; then
+        sed 's/^/  /' "$RUN_DIR/$num.cc.log" | while IFS= read -r l; do say "$l"; done
     fi
-    [ -n "$failure" ] && say "$(printf '%s\n' "$failure" | sed "s/^/  ${RED}│${OFF} /")"
-
-    if [ -z "$failure" ]; then
-        local scale=${TIMEOUT_SCALE:-1} limit
-        limit=$(awk -v s="$scale" 'BEGIN { printf "%d", 600 * s }')
-        local filt=()
-        [ -n "${T:-}" ] && filt=(-f "$T")
-        PROG_DIR="$RUN_DIR/bin/$num" FAKE_DIR="$FAKES" GRADER_PGIDS="$RUN_DIR/pgids" \
-            timeout -k 5 "$limit" bats --tap "${filt[@]}" "$testfile" >"$tap" 2>&1 </dev/null &
-        BATS_PID=$!
-        wait "$BATS_PID"
-        BATS_PID=
+    local common=(--rubric "$RUN_DIR/$num.rubric" --state "$state" --lab "$num" --name "$name" --filter "$T")
+    ((QUIET)) && common+=(--quiet)
+    if [ -n "$failure" ]; then
+        printf '%s\n' "$failure" >"$RUN_DIR/$num.why"
+        python3 "$LIB/report.py" fail-all "${common[@]}" --why "$RUN_DIR/$num.why"
+    else
+        local scale=${TIMEOUT_SCALE:-1} budgets
+        budgets=$(lab_annotation "$bats" budget)
+        local quick=${budgets%% *} memory=${budgets##* }
+        quick=$(awk -v t="${quick:-60}" -v s="$scale" 'BEGIN { printf "%d", t * s }')
+        memory=$(awk -v t="${memory:-120}" -v s="$scale" 'BEGIN { printf "%d", t * s }')
+        if [ "${NOVALGRIND:-0}" = 1 ] || ! command -v valgrind >/dev/null 2>&1; then
+            run_phase "$num" "$bats" "$state" all "$quick"
+        elif run_phase "$num" "$bats" "$state" quick "$quick"; then
+            run_phase "$num" "$bats" "$state" memory "$memory"
+        fi
     fi
-    awk -v filter="${T:-}" -f "$ROOT/grader/lib/score.awk" "$rubric" "$tap" >"$records"
-
-    local pts=0 max=0 mem="—" line st earned tmax tname hint detail out= pending_hint=
-    # The hint closes a failed test's report, after what went wrong.
-    flush_hint() {
-        [ -n "$pending_hint" ] && say "      ${YELLOW}indice :${OFF} $pending_hint"
-        pending_hint=
-    }
-    while IFS= read -r line; do
-        case $line in
-        U$'\t'*) say "  ${YELLOW}? test absent du barème : ${line#U	}${OFF}" ;;
-        R$'\t'*)
-            flush_hint
-            [ -n "${tname:-}" ] && JSON_TESTS+=("$(json_test)")
-            IFS=$'\t' read -r _ st earned tmax tname hint detail <<<"$line"
-            out=
-            [ "$st" = filtered ] && { tname=; continue; }
-            [ -n "$failure" ] && st=fail && out=$failure
-            pts=$((pts + earned)); max=$((max + tmax))
-            case $tname in mémoire*)
-                case $st in pass) [ "$mem" = "—" ] && mem=OK ;; skip) [ "$mem" != ÉCHEC ] && mem="non exécuté" ;; *) mem=ÉCHEC ;; esac ;;
-            esac
-            case $st in
-            pass) say "  ${GREEN}✓${OFF} [$(printf '%2d/%2d' "$earned" "$tmax")] $tname" ;;
-            skip) say "  ${YELLOW}–${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname ${DIM}(non exécuté : $detail)${OFF}"
-                  out="non exécuté : $detail" ;;
-            *) if [ -n "$failure" ]; then
-                   say "  ${RED}✗${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname ${DIM}(non compilé)${OFF}"
-                   continue
-               fi
-               say "  ${RED}✗${OFF} [$(printf '%2d/%2d' 0 "$tmax")] $tname"
-               [ "$st" = missing ] &&
-                   out="aucun résultat : le correcteur a été arrêté (délai global dépassé ?)" &&
-                   say "      $out"
-               pending_hint=$hint ;;
-            esac
-            [ "$st" = fail ] && [ -n "$hint" ] && out=${out:+$out$'\n'}"indice : $hint"
-            ;;
-        D$'\t'*)
-            local d=${line#D	}
-            # Our assertions explain themselves in French; bats' own line
-            # naming them would only repeat it.
-            case $d in "échec de : expect_"* | "échec de : fail_fr"*) continue ;; esac
-            [ -z "$failure" ] && [ "$st" = fail ] && {
-                say "      $d"
-                out=${out:+$out$'\n'}$d
-            } ;;
-        esac
-    done <"$records"
-    flush_hint
-    [ -n "${tname:-}" ] && JSON_TESTS+=("$(json_test)")
-    tname=
-
-    local colour=$RED
-    ((pts == max)) && colour=$GREEN
+    local extra=()
+    [ -n "$SUMMARY" ] && extra=(--summary "$SUMMARY")
+    python3 "$LIB/report.py" finish "${common[@]}" "${extra[@]}"
+    local row
+    row=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["points"], s["max"], s["memory"], sep="\t")' "$state")
+    local pts max mem
+    IFS=$'\t' read -r pts max mem <<<"$row"
     ((pts == max)) || ALL_FULL=0
-    say "${BOLD}Lab $num — $name : ${colour}$pts/$max${OFF}"
-    TOTAL=$((TOTAL + pts)); TOTAL_MAX=$((TOTAL_MAX + max))
     TABLE+=("$(printf '%-24s %6d %6d   %s' "$num $name" "$pts" "$max" "$mem")")
-    [ -n "$SUMMARY" ] && printf '%s\t%d\t%d\t%s\n' "$num" "$pts" "$max" "$mem" >>"$SUMMARY"
+    TOTAL=$((${TOTAL:-0} + pts)) TOTAL_MAX=$((${TOTAL_MAX:-0} + max))
 }
 
-json_test() {
-    local status=failed
-    [ "$st" = pass ] && status=passed
-    printf '{"name": "%s", "score": %d, "max_score": %d, "status": "%s", "output": "%s"}' \
-        "$(json_escape "Lab $num — $tname")" "$earned" "$tmax" "$status" "$(json_escape "$out")"
-}
+# Each lab's rubric; a T= that selects no test at all is a usage error.
+matched=0
+for num in "${LABS[@]}"; do
+    f=$(compgen -G "$ROOT/grader/tests/${num}_*.bats" | head -n 1)
+    rubric_tsv "$f" >"$RUN_DIR/$num.rubric" || exit 3
+    [ -z "$T" ] || ! grep -v '^[[:space:]]*#' "$RUN_DIR/$num.rubric" | cut -f2 | grep -Eq -- "$T" || matched=1
+done
+if [ -n "$T" ] && ((!matched)); then
+    echo "T=« $T » ne correspond à aucun test. Tests :" >&2
+    for num in "${LABS[@]}"; do
+        grep -v '^[[:space:]]*#' "$RUN_DIR/$num.rubric" | cut -f2 | sed "s/^/  $num : /" >&2
+    done
+    exit 2
+fi
 
 for num in "${LABS[@]}"; do
     grade_lab "$num"
@@ -215,13 +389,10 @@ fi
 
 if [ -n "$JSON" ]; then
     mkdir -p "$(dirname "$JSON")"
-    tmp=$(mktemp "$JSON.XXXXXX") || exit 3
-    {
-        printf '{\n  "score": %d,\n  "max_score": %d,\n  "tests": [\n' "$TOTAL" "$TOTAL_MAX"
-        sep=
-        for t in "${JSON_TESTS[@]}"; do printf '%s    %s' "$sep" "$t"; sep=$',\n'; done
-        printf '\n  ]\n}\n'
-    } >"$tmp" && mv -f "$tmp" "$JSON"
+    jextra=()
+    [ -n "$T" ] && jextra+=(--partial)
+    python3 "$LIB/report.py" json --out "$JSON" --seed "$SEED" --time $(($(date +%s) - START_S)) \
+        --header "$ISOLATION" "${jextra[@]}" "${STATES[@]}" || exit 3
     say "Rapport Gradescope : $JSON"
 fi
 

@@ -5,7 +5,9 @@
 #  - every program builds with warnings as errors, with gcc and with clang;
 #  - common/'s unit tests (one check per test), also under valgrind;
 #  - the fakes' own self-check;
-#  - each rubric matches its bats file and totals 100;
+#  - each lab's rubric (annotations in its bats file) is complete, totals
+#    100, holds every numbered requirement of the statement, and the
+#    statement's points table is the generated one;
 #  - labs/ is exactly what gen_skeletons.sh makes of solutions/;
 #  - the reference scores 100/100 on every lab, memory tests included;
 #  - every skeleton compiles and does not score full marks;
@@ -94,26 +96,11 @@ done <"$WORK/fakes.log"
 [ "$fakes_rc" = 0 ] || fail "faux pairs : grader/fakes/test_fakes.sh a échoué (code $fakes_rc)" "$WORK/fakes.log"
 
 section "Barèmes"
-rubric_ok() {
-    local bats=$1 rubric=${1%.bats}.rubric
-    [ -f "$rubric" ] || { echo "barème absent : $rubric"; return 1; }
-    diff <(sed -n 's/^@test "\(.*\)" {$/\1/p' "$bats" | sort) \
-        <(awk -F'\t' '!/^[ \t]*(#|$)/ { print $2 }' "$rubric" | sort) ||
-        { echo "les noms des tests et du barème diffèrent (< tests, > barème)"; return 1; }
-    local total
-    total=$(awk -F'\t' '!/^[ \t]*(#|$)/ { s += $1 } END { print s + 0 }' "$rubric")
-    [ "$total" = 100 ] || { echo "total du barème : $total au lieu de 100"; return 1; }
-    awk -F'\t' '!/^[ \t]*(#|$)/ && $3 == "" { print "indice manquant : " $2; bad = 1 } END { exit bad }' "$rubric" || return 1
-    # The statement's table of graded tests must name the same tests.
-    local b=${bats##*/} statement name missing=0
-    statement=solutions/${b%.bats}/README.md
-    while IFS=$'\t' read -r _ name _; do
-        grep -qF -- "$name" "$statement" || { echo "absent de $statement : $name"; missing=1; }
-    done < <(grep -v '^[[:space:]]*#' "$rubric" | grep -v '^[[:space:]]*$')
-    return $missing
-}
+# Each test's points, hint and requirements are declared once, above its
+# @test; the statement's requirements and points table must match them.
 for f in grader/tests/[0-9][0-9]_*.bats; do
-    check "barème de ${f##*/} : mêmes tests, total 100, un indice par test, tous dans l'énoncé" rubric_ok "$f"
+    check "barème de ${f##*/} : annotations complètes, total 100, chaque exigence de l'énoncé vérifiée par un test, tableau des points à jour" \
+        python3 grader/lib/rubric.py check "$f"
 done
 
 section "Squelettes (labs/) à jour"
@@ -169,7 +156,7 @@ run_mutant() {
     local start=$SECONDS
     {
         echo "mutant $lab/$name : $(head -n 1 "$patch")"
-        if ! patch -s -p1 -d "$dir" <"$patch"; then echo "RESULT patch"; return; fi
+        if ! patch -s --fuzz=0 -p1 -d "$dir" <"$patch"; then echo "RESULT patch"; return; fi
         local c
         for c in "$dir/$lab"/*.c; do
             make -s BUILD="$dir/build" prog SRC="$c" OUT="$dir/build/x" || { echo "RESULT compile"; return; }
@@ -177,7 +164,9 @@ run_mutant() {
         # Failing one test is enough: valgrind only for the mutants that pass
         # every other test (memory bugs), to keep make test short.
         : >"$dir/summary"
-        NOVALGRIND=1 bash grader/grade.sh --tree "$dir" --summary "$dir/summary" \
+        # The first failed test is enough (FAILFAST); valgrind only for the
+        # mutants that pass every other test (memory bugs).
+        FAILFAST=1 NOVALGRIND=1 bash grader/grade.sh --tree "$dir" --summary "$dir/summary" \
             "${lab%%_*}" >"$dir/quick.log" 2>&1
         cat "$dir/quick.log"
         if ! grep -q '✗' "$dir/quick.log"; then
@@ -208,22 +197,17 @@ done
 echo "   ($(elapsed "$t0"))"
 
 section "Le correcteur lui-même"
-# novg.tsv: per lab, the points NOVALGRIND=1 still allows (the tests that
-# call use_valgrind or check NOVALGRIND are "not run"), and its test count.
-python3 - grader/tests/*.bats >"$WORK/novg.tsv" <<'PY'
-import re, sys
-for bats in sys.argv[1:]:
-    rubric = {}
-    for line in open(bats[:-5] + ".rubric", encoding="utf-8"):
-        if line.strip() and not line.lstrip().startswith("#"):
-            pts, name = line.rstrip("\n").split("\t")[:2]
-            rubric[name] = int(pts)
-    text = open(bats, encoding="utf-8").read()
-    blocks = re.split(r'^@test "', text, flags=re.M)[1:]
-    skipped = sum(rubric[b.split('" {', 1)[0]] for b in blocks
-                  if "use_valgrind" in b or "NOVALGRIND" in b)
-    print(bats.rsplit("/", 1)[1][:2], 100 - skipped, len(rubric), sep="\t")
-PY
+# Figures derived from the rubrics, never typed: each lab's points without
+# its memory tests (what NOVALGRIND=1 can reach) and its number of tests.
+rubric_sum() { python3 grader/lib/rubric.py tsv "$1" | awk -F'\t' -v re="$2" '$2 ~ re { s += $1 } END { print s + 0 }'; }
+LABS_ALL=() NOMEM=() NTESTS=0
+for f in grader/tests/[0-9][0-9]_*.bats; do
+    b=${f##*/}; LABS_ALL+=("${b%%_*}")
+    NOMEM+=("$(rubric_sum "$f" '^[^m]|^m[^é]')")
+    NTESTS=$((NTESTS + $(python3 grader/lib/rubric.py tsv "$f" | wc -l)))
+done
+NOMEM_TOTAL=0; for x in "${NOMEM[@]}"; do NOMEM_TOTAL=$((NOMEM_TOTAL + x)); done
+
 # A tree whose lab 01 does not compile: 0 with the compiler's message, the
 # other labs still graded, exit 0 (grading completed), valid results.json.
 mkdir -p "$WORK/broken"
@@ -236,35 +220,54 @@ broken_ok() {
     grep -q "Lab 01 — tcp_client : 0/100" "$WORK/broken.log" &&
         grep -q "la compilation a échoué" "$WORK/broken.log" &&
         grep -q "error:" "$WORK/broken.log" &&
-        grep -Eq "Lab 02 — echo_server : 90/100" "$WORK/broken.log" || { cat "$WORK/broken.log"; return 1; }
+        grep -q "Lab 02 — echo_server : ${NOMEM[1]}/100" "$WORK/broken.log" || { cat "$WORK/broken.log"; return 1; }
 }
 check "lab qui ne compile pas : 0 point avec le message du compilateur, la notation continue" broken_ok
 json_ok() {
-    python3 - "$WORK/broken.json" "$WORK/novg.tsv" <<'PY'
+    python3 - "$WORK/broken.json" "$((NOMEM_TOTAL - NOMEM[0]))" "$((100 * ${#LABS_ALL[@]}))" "$NTESTS" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
-novg = {n: (int(p), int(c)) for n, p, c in (l.split("\t") for l in open(sys.argv[2]).read().split("\n") if l)}
-want = sum(p for n, (p, c) in novg.items() if n != "01")      # lab 01 does not compile
-assert r["score"] == want and r["max_score"] == 100 * len(novg), (r["score"], want, r["max_score"])
-assert len(r["tests"]) == sum(c for p, c in novg.values()), len(r["tests"])
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")                       # valid UTF-8, or UnicodeDecodeError
+r = json.loads(raw)
+score, max_score, ntests = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+# Gradescope's documented results.json schema (top level and tests).
+top = {"score", "max_score", "execution_time", "output", "visibility", "stdout_visibility", "tests"}
+assert set(r) <= top and {"score", "tests", "execution_time", "output", "visibility"} <= set(r), set(r)
+assert r["score"] == score and r["max_score"] == max_score, (r["score"], r["max_score"])
+assert isinstance(r["execution_time"], int) and r["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
+assert "SEED=" in r["output"], r["output"]
+assert len(r["tests"]) == ntests, len(r["tests"])
 for t in r["tests"]:
-    assert set(t) == {"name", "score", "max_score", "status", "output"}, t
-    assert t["status"] in ("passed", "failed"), t
-    assert (t["status"] == "passed") == (t["score"] == t["max_score"] > 0), t
+    assert set(t) <= {"name", "score", "max_score", "status", "output", "visibility"}, t
+    assert t.get("status", "passed") in ("passed", "failed"), t
+    assert t["visibility"] in ("visible", "hidden", "after_due_date", "after_published"), t
+    if "non exécuté" in t["output"]:
+        assert "status" not in t, t      # not run is not failed
+    else:
+        assert (t["status"] == "passed") == (t["score"] == t["max_score"] > 0), t
 assert sum(t["score"] for t in r["tests"]) == r["score"]
 assert any("error" in t["output"] for t in r["tests"] if t["name"].startswith("Lab 01"))
 PY
 }
-check "results.json au format Gradescope (score, max_score, tests[])" json_ok
+check "results.json au format Gradescope (schéma, UTF-8, tests non exécutés sans statut)" json_ok
 
 strict_ok() {
     make -s lab01 NOVALGRIND=1 >"$WORK/lab01.log" 2>&1 && { echo "make lab01 a réussi sur le squelette"; return 1; }
     grep -q "✗" "$WORK/lab01.log" && grep -q "indice :" "$WORK/lab01.log" &&
         grep -q "Lab 01 — tcp_client : " "$WORK/lab01.log" || { cat "$WORK/lab01.log"; return 1; }
+    local sel
+    sel=$(rubric_sum grader/tests/01_tcp_client.bats 'IPv6|refusée')
     make -s lab01 TREE=solutions T='IPv6|refusée' >"$WORK/lab01s.log" 2>&1 || { cat "$WORK/lab01s.log"; return 1; }
-    grep -q "Lab 01 — tcp_client : 15/15" "$WORK/lab01s.log" || { cat "$WORK/lab01s.log"; return 1; }
+    grep -q "Lab 01 — tcp_client : $sel/$sel" "$WORK/lab01s.log" || { cat "$WORK/lab01s.log"; return 1; }
+    local rc=0
+    make -s lab01 T='aucun test ne porte ce nom' >"$WORK/lab01t.log" 2>&1 || rc=$?
+    grep -q "ne correspond à aucun test" "$WORK/lab01t.log" || { cat "$WORK/lab01t.log"; return 1; }
+    rc=0; T='(' bash grader/grade.sh 01 >"$WORK/lab01r.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && grep -q "expression régulière invalide" "$WORK/lab01r.log" || { echo "T=( : code $rc"; cat "$WORK/lab01r.log"; return 1; }
+    rc=0; bash grader/grade.sh 99 >"$WORK/lab99.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && grep -q "Labs disponibles" "$WORK/lab99.log" || { cat "$WORK/lab99.log"; return 1; }
 }
-check "make lab01 : rapport français et échec sur le squelette ; T= filtre ; 0 à pleine note" strict_ok
+check "make lab01 : rapport français, échec sur le squelette ; T= filtre (erreur d'usage s'il ne choisit rien) ; lab inconnu" strict_ok
 
 # Two "make grade" at once, same build folder and report path (ports are
 # never fixed, each run builds in its own temporary folder): both succeed.
@@ -275,55 +278,107 @@ concurrent_ok() {
     wait $a && wait $b || { cat "$WORK/c1.log" "$WORK/c2.log"; return 1; }
     local t1 t2
     t1=$(grep -E '^Total ' "$WORK/c1.log") t2=$(grep -E '^Total ' "$WORK/c2.log")
-    # Full marks but the memory tests, which NOVALGRIND=1 leaves out.
-    [ -n "$t1" ] && [ "$t1" = "$t2" ] && ! grep -q '✗' "$WORK/c1.log" "$WORK/c2.log" &&
+    [ -n "$t1" ] && [ "$t1" = "$t2" ] && [ "$(awk '{ print $2 }' <<<"$t1")" = "$NOMEM_TOTAL" ] &&
         python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["score"] == int(sys.argv[2]), r["score"]' \
-            "$WORK/cc/grade/results.json" "$(awk '{ print $2 }' <<<"$t1")" ||
+            "$WORK/cc/grade/results.json" "$NOMEM_TOTAL" ||
         { cat "$WORK/c1.log" "$WORK/c2.log"; return 1; }
 }
 check "deux « make grade » en même temps réussissent tous les deux" concurrent_ok
 
-# An interrupted grade leaves no process behind (servers, fakes, bats).
+# What the grade left running: processes of the sandbox's user, bwrap
+# sandboxes, or anything whose command line names FOLDER. Zombies are not
+# running (this machine's init may reap them late).
+leftovers() {
+    ps -eo pid=,stat=,uid=,args= | awk -v uid="$(id -u nobody 2>/dev/null || echo 65534)" -v pat="$1" '
+        $2 !~ /^Z/ && $4 != "awk" && $4 != "ps" && ($3 == uid || $4 ~ /(^|\/)bwrap$/ || index($0, pat))'
+}
+
+# Ctrl-C as a terminal sends it (SIGINT to the foreground process group),
+# and SIGTERM to make alone: « Notation interrompue. », 130 / 143, nothing
+# left running. A missing trap would fail on the message or the code.
 interrupt_ok() {
-    local tmp=$WORK/intr pid i
-    mkdir -p "$tmp"
-    TMPDIR=$tmp setsid bash grader/grade.sh --tree solutions 02 >"$tmp/log" 2>&1 & pid=$!
-    for ((i = 0; i < 200; i++)); do
-        pgrep -f "$tmp/grade\..*/bin/02/echo_server" >/dev/null && break
+    local sig=$1 want=$2 tmp=$WORK/intr.$1 pid i rc=0
+    # Crossable by the sandbox's user, so that the run folder goes there.
+    mkdir -p "$tmp" && chmod 711 "$WORK" "$tmp"
+    # As a terminal's shell starts a job: its own process group, SIGINT at
+    # its default (a plain & in a script, or a CI runner, may ignore it, and
+    # a signal ignored on entry cannot be trapped).
+    TMPDIR=$tmp python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setpgid(0, 0)
+os.execvp(sys.argv[1], sys.argv[1:])' make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
+    # This run's server: its sandbox binds $tmp/grade.*/bin/02 as /lab.
+    for ((i = 0; i < 300; i++)); do
+        pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null && break
         sleep 0.05
     done
-    pgrep -f "$tmp/grade\..*/bin/02/echo_server" >/dev/null || { echo "le serveur n'a jamais démarré"; return 1; }
-    kill -INT -- "-$pid"
-    wait "$pid"
-    sleep 0.5
-    if pgrep -af "$tmp/"; then echo "processus restants"; return 1; fi
+    pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null || { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; return 1; }
+    if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -0 "$pid" 2>/dev/null && { echo "toujours en marche 5 s après SIG$sig"; kill -KILL -- "-$pid"; return 1; }
+    wait "$pid" || rc=$?
+    [ "$rc" = "$want" ] || { echo "code $rc au lieu de $want"; cat "$tmp/log"; return 1; }
+    grep -q "Notation interrompue." "$tmp/log" || { echo "message absent"; cat "$tmp/log"; return 1; }
+    sleep 0.3
+    local left
+    left=$(leftovers "$tmp/")
+    [ -z "$left" ] || { echo "processus restants :"; echo "$left"; return 1; }
     [ -z "$(ls -A "$tmp" | grep -v '^log$')" ] || { echo "dossier temporaire restant"; ls -A "$tmp"; return 1; }
 }
-check "une notation interrompue (Ctrl-C) ne laisse aucun processus derrière elle" interrupt_ok
+check "Ctrl-C (SIGINT au groupe) pendant make lab02 : « Notation interrompue. », code 130, rien ne reste" interrupt_ok INT 130
+check "SIGTERM à make pendant make lab02 : « Notation interrompue. », code 143, rien ne reste" interrupt_ok TERM 143
+
+# The partial isolation (no user namespaces: Docker, WSL 1) still grades
+# the reference fully, and says so.
+partial_ok() {
+    GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions all >"$WORK/partial.log" 2>&1 || return 1
+    # Every test passes, but the memory tests (NOVALGRIND) and those that
+    # need the lab's /etc, which are not run.
+    grep -q "isolation : partielle" "$WORK/partial.log" && grep -q '✓' "$WORK/partial.log" &&
+        ! grep -q '✗' "$WORK/partial.log" || { cat "$WORK/partial.log"; return 1; }
+}
+check "isolation partielle forcée (GRADER_SANDBOX=none) : la référence n'échoue à aucun test, l'en-tête le dit" partial_ok
+
+# A checkout under a path with spaces, accents and quotes grades exactly
+# like any other.
+spaces_ok() {
+    local d="$WORK/Mes documents/chloé d'été \"tp\"/dépôt"
+    mkdir -p "$d"
+    git ls-files -z | xargs -0 cp --parents -t "$d" || return 1
+    (cd "$d" && make -s lab01 TREE=solutions BUILD="$WORK/spb") >"$WORK/spaces.log" 2>&1 ||
+        { cat "$WORK/spaces.log"; return 1; }
+    grep -q "Lab 01 — tcp_client : 100/100" "$WORK/spaces.log" || { cat "$WORK/spaces.log"; return 1; }
+}
+check "un dépôt sous un chemin avec espaces, accents et guillemets : lab 01 à 100/100" spaces_ok
 
 # A folder of copies becomes a CSV gradebook, one row per student, even for
-# a copy with nothing gradable in it; names with commas stay one field.
+# a copy with nothing gradable in it or a hostile one; names with commas
+# and spaces stay one field; nothing is left running.
 gradebook_ok() {
     local s=$WORK/copies
-    mkdir -p "$s/alice" "$s/bob" "$s/carol, la troisième"
-    cp -R solutions "$s/alice/labs" && cp -R labs/. "$s/bob/"
+    mkdir -p "$s/alice" "$s/bob" "$s/carol, la troisième" "$s/chloé dupont" "$s/mallory"
+    cp -R solutions "$s/alice/labs" && cp -R labs/. "$s/bob/" && cp -R solutions/. "$s/chloé dupont/"
+    cp -R grader/hostile/daemon/. "$s/mallory/"
     NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
         { cat "$WORK/gb.log"; return 1; }
-    python3 - "$WORK/gb/grade/carnet.csv" "$WORK/novg.tsv" <<'PY' || return 1
+    python3 - "$WORK/gb/grade/carnet.csv" "$NOMEM_TOTAL" "${#LABS_ALL[@]}" <<'PY' || return 1
 import csv, sys
 rows = {r["etudiant"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
-assert set(rows) == {"alice", "bob", "carol, la troisième"}, rows.keys()
-labs = [k for k in rows["alice"] if k[:2].isdigit()]
-a, b, c = rows["alice"], rows["bob"], rows["carol, la troisième"]
-novg = {n: int(p) for n, p, _ in (l.split("\t") for l in open(sys.argv[2]).read().split("\n") if l)}
-assert all(int(a[l]) == novg[l[:2]] for l in labs), a   # full marks but valgrind's tests (NOVALGRIND)
-assert int(a["total"]) == sum(novg[l[:2]] for l in labs) and int(a["max"]) == 100 * len(labs), a
-assert int(b["total"]) < int(a["total"]) and a["remarque"] == b["remarque"] == "", b
-assert int(c["total"]) == 0 and int(c["max"]) == 100 * len(labs) and "aucun dossier de lab" in c["remarque"], c
+full, nlabs = int(sys.argv[2]), int(sys.argv[3])
+assert set(rows) == {"alice", "bob", "carol, la troisième", "chloé dupont", "mallory"}, rows.keys()
+a, b, c, d, m = (rows[k] for k in ("alice", "bob", "carol, la troisième", "chloé dupont", "mallory"))
+assert int(a["total"]) == full and int(a["max"]) == 100 * nlabs, a
+assert int(d["total"]) == full, d
+assert int(b["total"]) < full and a["remarque"] == b["remarque"] == "", b
+assert int(c["total"]) == 0 and int(c["max"]) == 100 * nlabs and "aucun dossier de lab" in c["remarque"], c
+assert int(m["total"]) == 0, m
 PY
-    grep -q "Lab 01 — tcp_client : 90/100" "$WORK/gb/grade/rapports/alice.txt" || { echo "rapport d'alice"; return 1; }
+    grep -q "Lab 01 — tcp_client : " "$WORK/gb/grade/rapports/alice.txt" || { echo "rapport d'alice"; return 1; }
+    local left
+    left=$(leftovers "$s")
+    [ -z "$left" ] || { echo "processus restants :"; echo "$left"; return 1; }
 }
-check "make gradebook : carnet de notes CSV et un rapport par copie" gradebook_ok
+check "make gradebook : carnet CSV (référence, copie hostile, nom avec espace) et rien ne reste" gradebook_ok
 
 # The students' archive holds no solution and still grades its skeletons.
 dist_ok() {
@@ -333,9 +388,132 @@ dist_ok() {
     [ ! -e "$d/solutions" ] && [ ! -e "$d/grader/mutants" ] || { echo "solutions ou mutants dans l'archive"; return 1; }
     if grep -rl --include='*.c' --include='*.h' 'BEGIN SOLUTION' "$d"; then echo "code de solution dans l'archive"; return 1; fi
     (cd "$d" && make -s lab01 NOVALGRIND=1 T='invalide|refusée') >"$WORK/dist.log" 2>&1
-    grep -q "Lab 01 — tcp_client : 5/15" "$WORK/dist.log" || { cat "$WORK/dist.log"; return 1; }
+    local sel
+    sel=$(rubric_sum grader/tests/01_tcp_client.bats 'invalide|refusée')
+    grep -Eq "Lab 01 — tcp_client : [0-9]+/$sel" "$WORK/dist.log" && grep -q '✗' "$WORK/dist.log" ||
+        { cat "$WORK/dist.log"; return 1; }
+    local rc=0
+    (cd "$d" && make -s test) >"$WORK/dist.test.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && grep -q "pas proposé dans l'archive étudiante" "$WORK/dist.test.log" ||
+        { echo "make test dans l'archive : code $rc"; cat "$WORK/dist.test.log"; return 1; }
 }
-check "make dist : archive étudiante sans solutions, notable telle quelle" dist_ok
+check "make dist : archive étudiante sans solutions, notable telle quelle, make test non proposé" dist_ok
+
+section "Copies hostiles : bornées, expliquées, nettoyées"
+# Each hostile submission (grader/hostile/NAME/NN_lab/) and a few made here
+# is graded without valgrind, in parallel; then, for each: the grade ended
+# within its bound, the expected French reason is in the report, nothing
+# of it is left running, and no file outside the run folder changed.
+H=$WORK/hostile
+mkdir -p "$H/trees"
+cp -R grader/hostile/. "$H/trees/"
+# Including the reference by absolute path, by a path relative to where a
+# student's labs/ sits in the teacher's repository, and by a symlink.
+mkdir -p "$H/trees/include_abs/01_tcp_client" "$H/trees/symlink/01_tcp_client"
+printf '#include "%s/solutions/01_tcp_client/tcp_client.c"\n' "$ROOT" >"$H/trees/include_abs/01_tcp_client/tcp_client.c"
+ln -s "$ROOT/solutions/01_tcp_client/tcp_client.c" "$H/trees/symlink/01_tcp_client/tcp_client.c"
+REL=$ROOT/build/selftest-rel.$$
+mkdir -p "$REL/labs/01_tcp_client"
+echo '#include "../../../../solutions/01_tcp_client/tcp_client.c"' >"$REL/labs/01_tcp_client/tcp_client.c"
+ln -s "$REL/labs" "$H/trees/include_rel"
+# A source name made to break a shell or a make recipe.
+mkdir -p "$H/trees/badname/01_tcp_client"
+cp solutions/01_tcp_client/tcp_client.c "$H/trees/badname/01_tcp_client/"
+echo 'int main(void) { return 0; }' >"$H/trees/badname/01_tcp_client/z;touch pwned;'q\" \$(touch pwned2).c"
+# NAME_partial: the same copy graded with the partial isolation.
+HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
+    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01)
+git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
+touch "$H/stamp"
+sleep 1
+grade_hostile() {
+    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
+    [ "${name%_partial}" != "$name" ] && sandbox=none
+    (cd "$H" && GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
+        --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
+    echo "$? $((SECONDS - start))" >"$H/$name.rc"
+}
+export -f grade_hostile
+export H ROOT
+printf '%s\n' "${HOSTILE[@]}" | xargs -P "$JOBS" -I{} bash -c 'grade_hostile "$1"' _ {}
+rm -rf "$REL"
+sleep 0.5
+hostile_ok() {
+    local name=$1 max_s=$2 max_pts=$3 re=$4 rc secs pts
+    read -r rc secs <"$H/$name.rc"
+    pts=$(cut -f2 "$H/$name.tsv" 2>/dev/null)
+    [ "$rc" = 0 ] || { echo "grade.sh a fini avec le code $rc"; tail -n 30 "$H/$name.log"; return 1; }
+    ((secs <= max_s)) || { echo "$secs s au lieu de $max_s s au plus"; return 1; }
+    [ -n "$pts" ] && ((pts <= max_pts)) || { echo "$pts points au lieu de $max_pts au plus"; tail -n 40 "$H/$name.log"; return 1; }
+    grep -Eq -- "$re" "$H/$name.log" || { echo "raison attendue absente : /$re/"; head -n 60 "$H/$name.log"; return 1; }
+}
+check "copie qui forge des lignes TAP et écrit dans les fichiers du correcteur : 0 point" \
+    hostile_ok forge 60 0 'descripteurs forgés : [0-9]+, fichiers forgés : 0'
+check "copie qui affiche son environnement et cherche le correcteur : rien à voir" \
+    hostile_ok env_spy 60 0 'inaccessible'
+env_clean() { ! grep -Eq 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" || { grep -E 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" | head; return 1; }; }
+check "copie espionne : ni variable ni chemin du correcteur dans ce qu'elle voit" env_clean
+check "démon double fork + setsid : 0 point, ne survit pas" hostile_ok daemon 60 0 'sans annoncer'
+check "démon double fork, isolation partielle : 0 point, ne survit pas" hostile_ok daemon_partial 60 0 'isolation : partielle'
+check "bombe de fork, isolation partielle : bornée" hostile_ok forkbomb_partial 60 0 'forks réussis : [0-9]{1,2},'
+check "bombe de fork (3000) : bornée par la limite de processus" hostile_ok forkbomb 60 0 'forks réussis : [0-9]{1,2},'
+check "boucle sans fin : le lab s'arrête à son budget (60 s), tests restants non exécutés" \
+    hostile_ok loop 90 0 'budget épuisé|délai de [0-9.]+ s dépassé'
+check "serveur qui ignore SIGTERM : l'arrêt échoue, expliqué" hostile_ok ignore_term 90 85 'toujours en marche [0-9.]+ s après SIGTERM'
+check "1 Go écrit sur la sortie : coupé à 128 Mio, expliqué" hostile_ok flood 90 20 'sortie coupée à 128 Mio'
+check "erreur de segmentation : expliquée" hostile_ok segv 60 10 'erreur de segmentation'
+check "des centaines de ports pris : borné par la limite de descripteurs" hostile_ok ports 60 0 '[0-9]{1,3} ports pris'
+check "#include \"/dev/zero\" : compilation bornée, 0 point" hostile_ok devzero 120 0 'compilation a échoué'
+check "#include de la solution par chemin absolu : introuvable, 0 point" hostile_ok include_abs 30 0 'No such file|masqué'
+check "#include de la solution par chemin relatif : introuvable, 0 point" hostile_ok include_rel 30 0 'No such file|masqué'
+check "lien symbolique vers la solution : ignoré, 0 point" hostile_ok symlink 30 0 'lien symbolique ignoré'
+no_solution_shown() {
+    ! grep -l -e 'BEGIN SOLUTION' -e 'open_connection' -e 'TODO(lab' "$H"/include_*.log "$H"/symlink.log
+}
+check "aucun rapport ne montre une ligne de la solution incluse" no_solution_shown
+badname_ok() {
+    hostile_ok badname 60 100 'Lab 01' || return 1
+    ! find "$ROOT" "$H" "$HOME" -maxdepth 3 -name 'pwned*' 2>/dev/null | grep -q . || { echo "commande exécutée à la compilation"; return 1; }
+}
+check "fichier source nommé « z;touch pwned;'q\" \$(…).c » : aucune commande exécutée" badname_ok
+nothing_left() {
+    local left
+    left=$(leftovers "$H/")
+    [ -z "$left" ] || { echo "$left"; return 1; }
+}
+check "copies hostiles : aucun processus restant (utilisateur du bac à sable, bwrap, dossiers)" nothing_left
+nothing_changed() {
+    git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.after"
+    diff "$H/git.before" "$H/git.after" || return 1
+    local changed
+    changed=$(find "$ROOT" "$HOME" -xdev -newer "$H/stamp" -type f 2>/dev/null |
+        grep -v -e "^$ROOT/build/" -e "^$WORK" -e '/\.cache/' -e '/\.git/' | head)
+    [ -z "$changed" ] || { echo "fichiers modifiés :"; echo "$changed"; return 1; }
+    [ ! -e /root/forged ] && [ ! -e /usr/forged ]
+}
+check "copies hostiles : aucun fichier modifié hors du dossier de la notation" nothing_changed
+
+# --- Generated mutants (grader/mutate.py) ------------------------------------
+# A fixed sample of the mutants make mutate generates, one per operator or
+# so: each must still be killed. The full run (make mutate LAB=NN) is too
+# slow for make test.
+section "Mutants générés : l'échantillon de chaque lab est tué"
+t0=$SECONDS
+for sample in grader/mutants/[0-9][0-9]_*/sample.txt; do
+    [ -e "$sample" ] || continue
+    lab=$(basename "$(dirname "$sample")")
+    python3 grader/mutate.py --jobs "$JOBS" --sample "${lab%%_*}" >"$WORK/sample.$lab.log" 2>&1
+    sample_rc=$?
+    while IFS= read -r line; do
+        case $line in
+        "ok   "*) pass "${line#ok   }" ;;
+        "FAIL "*) fail "${line#FAIL }" ;;
+        esac
+    done <"$WORK/sample.$lab.log"
+    [ "$sample_rc" = 0 ] || grep -q '^FAIL ' "$WORK/sample.$lab.log" ||
+        fail "mutants générés du lab $lab : grader/mutate.py --sample a échoué (code $sample_rc)" "$WORK/sample.$lab.log"
+done
+echo "   ($(elapsed "$t0"))"
 
 printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
 ((FAILED == 0))

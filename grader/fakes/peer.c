@@ -57,7 +57,7 @@ static void usage(const char *msg)
     fprintf(stderr,
             "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
             "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE] [-R RCVBUF]\n"
-            "  MODE : echo respond sink silent partial reset blackhole "
+            "  MODE : echo respond sink silent partial deaf reset blackhole "
             "closed gen\n");
     exit(2);
 }
@@ -163,6 +163,15 @@ static int serve_partial(int cfd, const struct opts *o)
     if (send_all(cfd, o->text, strlen(o->text), IO_TIMEOUT_MS) < 0)
         return 0;
     return serve_silent(cfd, o);
+}
+
+/* Never reads: the client's data fills the receive window (-R makes it
+ * small), so its sends have to wait for room until its own timeout. */
+static int serve_deaf(int cfd, const struct opts *o)
+{
+    (void)cfd;
+    (void)o;
+    return HOLD;
 }
 
 static int serve_reset(int cfd, const struct opts *o)
@@ -440,6 +449,7 @@ int main(int argc, char **argv)
         {"echo", serve_echo},       {"respond", serve_respond},
         {"sink", serve_sink},       {"silent", serve_silent},
         {"partial", serve_partial}, {"reset", serve_reset},
+        {"deaf", serve_deaf},
     };
     struct opts o;
     int rc = -2;

@@ -225,6 +225,14 @@ check "partial : statut 3" test $? -eq 3
 check "partial : reçu 'BONJOUR'" test "$(cat "$tmp/r")" = BONJOUR
 stop_peer partial
 
+echo "== deaf"
+start_peer deaf "$peer" deaf -R 4096 || ko "peer deaf prêt" "$tmp/deaf.err"
+"$probe" echo -t 0.5 -n 16777216 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
+check "probe echo -t 0.5 contre deaf : statut 1 (l'envoi attend de la place)" test $? -eq 1
+check "deaf : rien renvoyé" test ! -s "$tmp/r"
+check "deaf : délai dépassé à l'envoi" grep -q 'délai' "$tmp/e"
+stop_peer deaf
+
 echo "== reset"
 start_peer reset "$peer" reset -m 'adieu' || ko "peer reset prêt" "$tmp/reset.err"
 "$probe" hold 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
@@ -329,7 +337,7 @@ wait "$pid_vgecho"
 rc=$?
 forget "$pid_vgecho"
 vgcheck "peer echo" "$tmp/vgecho.err" $rc
-for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x"; do
+for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x" deaf; do
     name=vg${mode%% *}
     # shellcheck disable=SC2086
     start_peer "$name" "${vg[@]}" "$peer" $mode || ko "peer $mode (valgrind) prêt" "$tmp/$name.err"

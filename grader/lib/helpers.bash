@@ -1,58 +1,140 @@
 # helpers.bash — outils communs des tests bats : lancer, borner, arrêter, comparer.
 #
-# Every student process runs under `timeout -k` (its own process group, which
-# timeout creates), with descriptors above 2 closed (an inherited fd 3 makes
-# bats wait forever), its group recorded so that teardown and an interrupted
-# grade can kill it. Assertions print in French what was expected and what
-# happened; the rubric adds the hint.
+# Student programs run in a sandbox of their own (lib/sandbox.bash): an
+# unprivileged uid, their own PID namespace, a minimal read-only view and a
+# working folder $W of their own, with rlimits (LIMIT_* below, which a lab's
+# bats file may raise after `load`). The grader's fakes run outside it, in
+# the lab's network namespace. Every process runs under `timeout -k` (its own
+# process group, which timeout creates), with descriptors above 2 closed (an
+# inherited fd 3 makes bats wait forever); teardown kills what the test
+# started and is still running. Assertions print in French what was expected
+# and what happened; the rubric adds the hint.
 
 # bats-support gives fail(); bats-assert is not loaded: its messages are in
 # English, and the assertions below say it in French.
 bats_load_library bats-support
+# shellcheck source=sandbox.bash
+source "$BATS_TEST_DIRNAME/../lib/sandbox.bash"
 
 : "${PROG_DIR:?PROG_DIR: dossier des programmes à tester}"
 : "${FAKE_DIR:?FAKE_DIR: dossier des faux pairs du correcteur}"
+: "${SANDBOX_MODE:?SANDBOX_MODE: fixé par grade.sh}"
+: "${SANDBOX_ETC:?SANDBOX_ETC: fixé par grade.sh}"
+: "${GRADER_WORK:?GRADER_WORK: fixé par grade.sh}"
 : "${SEED:=1}"
 : "${TIMEOUT_SCALE:=1}"
 VALGRIND_SCALE=10
+
+# Per-program limits (a lab may raise them after `load`): processes and
+# threads of the sandbox's user, descriptors, address space (MiB; 0 = none),
+# CPU seconds, file size (MiB).
+LIMIT_NPROC=64
+LIMIT_NOFILE=256
+LIMIT_AS_MIB=2048
+LIMIT_CPU=60
+LIMIT_FSIZE_MIB=128
 
 # Seconds scaled by TIMEOUT_SCALE (decimals kept).
 scaled() {
     awk -v t="$1" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%g", t * s }'
 }
 
+# The grade runs tests in two phases (fast tests, then the memory tests
+# under valgrind), each with its own time budget: a test of the other phase
+# is reported skipped with a reason the scorer ignores.
 setup() {
     T=$BATS_TEST_TMPDIR
     STARTED=()
     VG=()
+    VG_N=0
+    declare -gA JOB_OF=() JOB_START=()
+    case ${GRADER_PHASE:-all}:$BATS_TEST_DESCRIPTION in
+    quick:mémoire*) skip "autre phase" ;;
+    memory:mémoire*) ;;
+    memory:*) skip "autre phase" ;;
+    esac
+    # The program's own working folder, shared by the programs of the test.
+    W=$GRADER_WORK/$BATS_TEST_NUMBER
+    rm -rf "$W" && mkdir -p "$W"
+    # As root, programs run as the sandbox's user; otherwise as the grader's
+    # own uid (which the lab sandbox shows as 0: only root can chown).
+    if [ "$SANDBOX_MODE" = root ] || { [ "$SANDBOX_MODE" = partial ] && [ "$(id -u)" = 0 ]; }; then
+        chown "$SANDBOX_UID:$SANDBOX_GID" "$W"
+    else
+        chmod 777 "$W"
+    fi
+}
+
+# Start time of a process (clock ticks since boot), to tell it from a later
+# process that reuses its pid.
+_start_time() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    set -- $stat
+    printf '%s' "${20}"
+}
+
+# Kills the process group of a job this test started, only if the job is
+# still the process it started (never a reused pid).
+_kill_job() {
+    local job=$1 t
+    t=$(_start_time "$job") || return 0
+    [ "$t" = "${JOB_START[$job]:-}" ] && kill -KILL -- "-$job" 2>/dev/null
+    return 0
 }
 
 teardown() {
     local g
-    for g in "${STARTED[@]}"; do
-        kill -KILL -- "-$g" 2>/dev/null || true
-    done
-    for g in "${STARTED[@]}"; do
-        wait "$g" 2>/dev/null || true
-    done
+    {
+        for g in "${STARTED[@]}"; do _kill_job "$g"; done
+        for g in "${STARTED[@]}"; do wait "$g" || true; done
+    } 2>/dev/null
 }
 
-# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid), and
-# files capped at 128 MiB: a runaway output loop gets SIGXFSZ instead of
-# filling the disk within its time bound.
+# Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid): an
+# inherited fd 3 makes bats wait forever. A valgrind log, when armed, is
+# opened at a descriptor inside valgrind's reserved range, which the
+# program cannot touch.
 _exec_clean() {
     local fd
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
     done
-    ulimit -f 131072 # KiB
+    if ((${#VG[@]})) && [ "${1:-}" = --student ]; then
+        eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
+    fi
+    [ "${1:-}" = --student ] && shift
+    ulimit -f $((LIMIT_FSIZE_MIB * 1024))
     exec "$@"
 }
 
-_record_group() {
+# _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of
+# the lab (with valgrind when armed). The rlimits are set inside the
+# sandbox, by prlimit, just before the program: bwrap itself needs more
+# descriptors than a lab may allow.
+_student_cmd() {
+    local prog=$1 as=$LIMIT_AS_MIB
+    shift
+    sandbox_prog_argv "$PROG_DIR" "$W"
+    CMD=("${SBX[@]}")
+    ((${#VG[@]})) && as=0
+    CMD+=(prlimit "--nproc=$LIMIT_NPROC" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
+        "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
+    ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
+    CMD+=(--)
+    if ((${#VG[@]})); then
+        VG_N=$((VG_N + 1))
+        VG_LOG=$T/valgrind.$VG_N.log
+        CMD+=("${VG[@]}" --log-fd=$((LIMIT_NOFILE - 3)))
+    fi
+    CMD+=("$(sandbox_path "$prog")" "$@")
+}
+
+_record_job() {
     STARTED+=("$1")
-    [ -n "${GRADER_PGIDS:-}" ] && echo "$1" >>"$GRADER_PGIDS"
+    JOB_START[$1]=$(_start_time "$1")
     return 0
 }
 
@@ -78,29 +160,36 @@ fail_fr() {
     } | fail
 }
 
-# run_prog [-i INPUT] [-l LIMIT] PROG ARGS… — runs a program of the lab,
-# bounded, stdin from INPUT (default /dev/null). Sets status, output
-# (stdout), stderr_text, elapsed_ms; the raw bytes stay in $T/out and $T/err.
+# run_prog [-i INPUT] [-l LIMIT] [-O OUTPUT] PROG ARGS… — runs a program of
+# the lab in its sandbox, bounded, stdin from INPUT (default /dev/null),
+# stdout to OUTPUT (default $T/out, e.g. /dev/full). Sets status,
+# output (stdout), stderr_text, elapsed_ms, LAST_LIMIT; the raw bytes stay in
+# $T/out and $T/err.
 run_prog() {
-    local input=/dev/null limit=20 start
+    local input=/dev/null limit=20 start out=$T/out
     while :; do
         case $1 in
         -i) input=$2; shift 2 ;;
         -l) limit=$2; shift 2 ;;
+        -O) out=$2; shift 2 ;;
         *) break ;;
         esac
     done
     local prog=$1
     shift
     [ -x "$PROG_DIR/$prog" ] || fail_fr "programme introuvable" "$PROG_DIR/$prog compilé" "absent"
+    _student_cmd "$prog" "$@"
+    LAST_LIMIT=$(scaled "$limit")
+    KILL_REASON="délai de $LAST_LIMIT s dépassé : le programme ne s'est pas terminé, le correcteur l'a arrêté"
     start=$(date +%s%N)
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
-    { (_exec_clean timeout -k 2 "$(scaled "$limit")" "${VG[@]}" "$PROG_DIR/$prog" "$@") \
-        <"$input" >"$T/out" 2>"$T/err"; } 2>/dev/null || status=$?
+    { (_exec_clean --student timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
+        <"$input" >"$out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-    output=$(tr -d '\0' <"$T/out")
+    output=
+    [ "$out" = "$T/out" ] && output=$(tr -d '\0' <"$T/out")
     stderr_text=$(tr -d '\0' <"$T/err")
     LAST_CMD="$prog $*"
     LAST_CMD=${LAST_CMD//$'\r'/\\r}
@@ -108,16 +197,24 @@ run_prog() {
     return 0
 }
 
-# start_bg LOGNAME CMD… — starts a command in the background, bounded to
-# 120 s (scaled), stdout/stderr to $T/LOGNAME.out/.err. Sets BG_PID (also
-# its process group).
+# start_bg LOGNAME CMD… — starts a grader tool (an absolute path: a fake,
+# the probe) in the background, or with --student PROG ARGS… a program of
+# the lab in its sandbox; bounded to 120 s (scaled), stdout/stderr to
+# $T/LOGNAME.out/.err. Sets BG_PID (the job: timeout, its process group).
 start_bg() {
-    local log=$1
+    local log=$1 kind=
     shift
-    (_exec_clean timeout -k 2 "$(scaled 120)" "$@") \
+    if [ "$1" = --student ]; then
+        shift
+        _student_cmd "$@"
+        kind=--student
+    else
+        CMD=("$@")
+    fi
+    (_exec_clean $kind timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
         </dev/null >"$T/$log.out" 2>"$T/$log.err" &
     BG_PID=$!
-    _record_group "$BG_PID"
+    _record_job "$BG_PID"
 }
 
 # wait_line FILE REGEX SECONDS [PID] — polls FILE until a line matches;
@@ -140,8 +237,6 @@ wait_line() {
 # kernel's table instead of connecting, so the server sees no extra client.
 port_listening() {
     local hex
-    # Without the kernel's table (not Linux), the ready line has to do.
-    [ -r /proc/net/tcp ] || return 0
     hex=$(printf ':%04X$' "$1")
     awk -v p="$hex" '$2 ~ p && $4 == "0A" { found = 1 } END { exit !found }' \
         /proc/net/tcp /proc/net/tcp6 2>/dev/null
@@ -153,16 +248,19 @@ port_listening() {
 start_server() {
     local name=$1 prog=$2 line
     shift 2
-    [ "${prog#/}" = "$prog" ] && prog=$PROG_DIR/$prog
-    start_bg "$name" "${VG[@]}" "$prog" "$@"
-    SERVER_PID=$BG_PID
+    if [ "${prog#/}" = "$prog" ]; then
+        start_bg "$name" --student "$prog" "$@"
+    else
+        start_bg "$name" "$prog" "$@"
+    fi
+    SERVER_PID=$BG_PID SERVER_JOB=$BG_PID
     SERVER_LOG=$T/$name.out
     SERVER_ERR=$T/$name.err
     local ready=0
     wait_line "$SERVER_LOG" ' sur [^ ]+:[0-9]+$' 5 "$SERVER_PID" || ready=$?
     if ((ready == 2)); then
         local code=0
-        wait "$SERVER_PID" || code=$?
+        wait "$SERVER_JOB" || code=$?
         fail_fr "le serveur ${prog##*/} s'est arrêté (code $code) sans annoncer qu'il est prêt" \
             "une ligne « Serveur en écoute sur HÔTE:PORT », puis le serveur reste en marche" \
             "sortie : $(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
@@ -179,6 +277,13 @@ start_server() {
     SERVER_HOST=${line%:*}
     SERVER_HOST=${SERVER_HOST#[}
     SERVER_HOST=${SERVER_HOST%]}
+    # A program of the lab: its own pid (inside the sandbox's wrappers), to
+    # signal it and read its /proc; stop_server waits for its job.
+    if [ "${prog#/}" = "$prog" ]; then
+        SERVER_PID=$(sandbox_program_pid "$SERVER_JOB") ||
+            { fail_fr "le serveur ${prog##*/}" "en marche" "introuvable après son annonce"; return 1; }
+        JOB_OF[$SERVER_PID]=$SERVER_JOB
+    fi
     # Fakes in "closed" mode reserve a port without listening.
     if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
     [ "$SERVER_PORT" != 0 ] ||
@@ -206,26 +311,30 @@ start_fake() {
     return $rc
 }
 
-# stop_server PID [SECONDS] [SIGNAL] — sends SIGNAL (TERM), then waits
-# (bounded) for the exit; sets server_status, and server_killed=1 when the
-# server outlived SECONDS and had to be killed (server_status is then 137).
+# stop_server PID [SECONDS] [SIGNAL] — sends SIGNAL (TERM) to the program,
+# then waits (bounded) for its job to end; sets server_status, and
+# server_killed=1 when the server outlived SECONDS and had to be killed
+# (server_status is then 137).
 stop_server() {
-    local pid=$1 secs=${2:-5} sig=${3:-TERM} i n
+    local pid=$1 secs=${2:-5} sig=${3:-TERM} i n job
+    job=${JOB_OF[$pid]:-$pid}
     server_killed=0
     kill "-$sig" "$pid" 2>/dev/null
     n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < n; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        kill -0 "$job" 2>/dev/null || break
         sleep 0.02
     done
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -KILL -- "-$pid" 2>/dev/null
+    if kill -0 "$job" 2>/dev/null; then
+        # Killed and reaped in one redirected block: bash would print a
+        # job notice into the report.
+        { _kill_job "$job"; wait "$job" || true; } 2>/dev/null
+        KILL_REASON="toujours en marche $(scaled "$secs") s après SIG$sig : le correcteur l'a tué (SIGKILL)"
         server_killed=1 server_status=137
-        wait "$pid" 2>/dev/null
         return 0
     fi
     server_status=0
-    wait "$pid" 2>/dev/null || server_status=$?
+    wait "$job" 2>/dev/null || server_status=$?
     return 0
 }
 
@@ -233,7 +342,7 @@ stop_server() {
 # files $T/probe.out/.err and probe_local (its local HOST:PORT).
 probe() {
     status=0
-    { (_exec_clean timeout -k 2 "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+    { (_exec_clean timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
         </dev/null >"$T/probe.out" 2>"$T/probe.err"; } 2>/dev/null || status=$?
     probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
     return 0
@@ -245,10 +354,11 @@ probe() {
 status_text() {
     local code=$1
     case $code in
-    124 | 137) echo "$code (tué par le correcteur après le délai : le programme ne s'est pas terminé)" ;;
+    124 | 137) echo "$code (${KILL_REASON:-tué par le correcteur})" ;;
     134) echo "$code (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
     139) echo "$code (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
-    153) echo "$code (arrêté par le système : plus de 128 Mio écrits, une boucle d'affichage sans fin ?)" ;;
+    152) echo "$code (temps de calcul épuisé : plus de $LIMIT_CPU s de processeur, une boucle sans fin ?)" ;;
+    153) echo "$code (sortie coupée à $LIMIT_FSIZE_MIB Mio : le système l'a arrêté, une boucle d'affichage sans fin ?)" ;;
     *) if ((code > 128)); then
            echo "$code (tué par le signal $((code - 128)) : SIG$(kill -l $((code - 128)) 2>/dev/null))"
        else
@@ -278,13 +388,25 @@ expect_stderr_matches() {
     fail_fr "le message d'erreur de « $LAST_CMD »" "${2:-un message qui correspond à /$1/}" "$(show "$T/err")"
 }
 
-# expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files.
+# expect_same_bytes EXPECTED ACTUAL WHAT — byte-exact comparison of files;
+# says where they part, and when the actual bytes stop right before a NUL
+# of the expected ones, the likeliest cause (text functions on bytes).
 expect_same_bytes() {
     cmp -s "$1" "$2" && return 0
-    local diff
-    diff=$(cmp "$1" "$2" 2>&1 | head -n 1)
-    fail_fr "$3" "$(wc -c <"$1") octets identiques à ceux envoyés" \
-        "$(wc -c <"$2") octets — ${diff:-différents}"
+    local want got where first
+    want=$(wc -c <"$1") got=$(wc -c <"$2")
+    first=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* differ: byte \([0-9]*\),.*/\1/p')
+    if [ -n "$first" ]; then
+        where="différents à partir de l'octet n° $first"
+    elif ((got < want)); then
+        where="il manque la fin : seulement les $got premiers octets sur $want"
+        if [ "$(tail -c +$((got + 1)) "$1" | head -c 1 | od -An -tu1 | tr -d ' ')" = 0 ]; then
+            where+=" — coupé juste avant un octet nul : printf(\"%s\"), strlen ou strcpy traitent les octets comme du texte"
+        fi
+    else
+        where="$((got - want)) octets de trop après les $want attendus"
+    fi
+    fail_fr "$3" "$want octets identiques à ceux envoyés" "$got octets — $where"
 }
 
 # expect_elapsed MIN_MS MAX_MS WHAT — MAX is scaled by TIMEOUT_SCALE.
@@ -299,6 +421,14 @@ expect_elapsed() {
 expect_log() {
     wait_line "$1" "$2" 3 && return 0
     fail_fr "$3" "une ligne qui correspond à /$2/" "$(show "$1")"
+}
+
+# Skips (not run, never failed) under the partial isolation, where the
+# program sees the machine's /etc instead of the lab's (the names of the
+# bats file's "# @hosts" lines, the fake DNS server in resolv.conf).
+require_lab_etc() {
+    [ "$SANDBOX_MODE" != partial ] ||
+        skip "isolation partielle : le programme ne voit pas le /etc du lab (hosts, resolv.conf)"
 }
 
 # Skips (not run, never failed) where the machine has no IPv6 loopback.
@@ -316,36 +446,97 @@ use_valgrind() {
     command -v valgrind >/dev/null || skip "valgrind absent (sudo apt-get install valgrind)"
     VG=(valgrind --leak-check=full --show-leak-kinds=definite,indirect
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99
-        --track-fds=yes --log-file="$T/valgrind.%p.log")
+        --track-fds=yes)
     TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
+}
+
+# valgrind_explain LOG — valgrind's findings in French, each with the first
+# frame in the lab's own files (file:line), at most 8 lines.
+valgrind_explain() {
+    awk '
+    function frame(line) { return match(line, /\([^ ()]+\.c:[0-9]+\)/) ? substr(line, RSTART + 1, RLENGTH - 2) : "" }
+    function flush() {
+        if (what != "") { print what (where != "" ? " — dans " where : ""); n++ }
+        what = ""; where = ""
+    }
+    { sub(/^==[0-9]+== /, "") }
+    /^Invalid read of size/      { flush(); what = "lecture invalide de " $5 " octets (hors d'\''un bloc alloué, ou après free)" ; next }
+    /^Invalid write of size/     { flush(); what = "écriture invalide de " $5 " octets (débordement de tampon ?)"; next }
+    /^Invalid free|^Mismatched free/ { flush(); what = "libération invalide (free d'\''un pointeur non alloué ou déjà libéré)"; next }
+    /^Conditional jump or move depends on uninitialised/ { flush(); what = "décision prise sur une valeur non initialisée"; next }
+    /^Use of uninitialised value/ { flush(); what = "utilisation d'\''une valeur non initialisée"; next }
+    /^Syscall param .* uninitialised/ { flush(); what = "appel système avec des octets non initialisés (" $3 ")"; next }
+    /^Source and destination overlap/ { flush(); what = "copie entre zones qui se chevauchent (memcpy : utilisez memmove)"; next }
+    /are definitely lost in loss record/ { flush(); what = "fuite certaine : " $1 " octets jamais libérés (free manquant)"; next }
+    /are indirectly lost in loss record/ { flush(); what = "fuite indirecte : " $1 " octets, perdus avec le bloc qui les désignait"; next }
+    /^Open AF_[A-Z0-9]+ socket [0-9]+/ { flush(); sub(/:$/, "", $4); what = "socket " $4 " encore ouverte à la sortie (close manquant)"; next }
+    /^Open file descriptor [0-9]+:/ {
+        flush(); fd = $4; sub(/:$/, "", fd)
+        if (fd + 0 > 2) what = "descripteur " fd " encore ouvert à la sortie : " $5
+        next }
+    /^ +(at|by) 0x/ { if (what != "" && where == "" && (f = frame($0)) != "" && f !~ /^vg_/) where = f; next }
+    /^ *$/ { flush() }
+    END { flush() }
+    ' "$1" | awk '!seen[$0]++' | head -n 8
 }
 
 # expect_memcheck_clean — every valgrind log of the test: no error, no
 # definite or indirect leak, no descriptor left open at exit but the 3
-# standard ones (valgrind 3.19 lists its own log file as an inherited fd 3:
-# that one entry is not the program's).
+# standard ones; each finding said in French with its place in the code.
 expect_memcheck_clean() {
-    local log bad=0 msg= open
+    local log bad=0 msg= found
     compgen -G "$T/valgrind.*.log" >/dev/null ||
         fail_fr "le test mémoire" "un rapport de valgrind" "aucun (le programme a-t-il démarré ?)"
     for log in "$T"/valgrind.*.log; do
-        if ! grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+        found=$(valgrind_explain "$log")
+        if ! grep -q 'FILE DESCRIPTORS:' "$log"; then
             bad=1
-            msg+=$(grep -E 'Invalid|uninitialised|definitely lost|indirectly lost|ERROR SUMMARY' "$log" |
-                head -n 8 | sed 's/^==[0-9]*== //')$'\n'
-        fi
-        grep -q 'FILE DESCRIPTORS:' "$log" || {
+            msg+="pas de bilan de valgrind : le programme a été tué avant la fin (délai, signal non géré ?)"$'\n'
+        elif ! grep -q 'ERROR SUMMARY: 0 errors' "$log" || [ -n "$found" ]; then
             bad=1
-            msg+="pas de bilan des descripteurs (le programme a-t-il été tué ?)"$'\n'
-        }
-        open=$(grep -E '^==[0-9]+== Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+' "$log" |
-            grep -Ev 'Open file descriptor [0-9]+: .*/valgrind\.[0-9]+\.log$' | sed 's/^==[0-9]*== //')
-        if [ -n "$open" ]; then
-            bad=1
-            msg+="descripteurs encore ouverts à la sortie :"$'\n'$(head -n 6 <<<"$open")$'\n'
+            msg+=${found:-"erreur signalée par valgrind (voir valgrind --leak-check=full --track-fds=yes)"}$'\n'
         fi
     done
     ((bad == 0)) && return 0
     fail_fr "valgrind (erreurs mémoire, fuites, descripteurs ouverts à la sortie)" \
         "0 erreur, 0 fuite, seulement les 3 descripteurs standard ouverts" "${msg%$'\n'}"
+}
+
+# _descendants PID — PID and every process under it.
+_descendants() {
+    local kid
+    echo "$1"
+    for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do _descendants "$kid"; done
+}
+
+# listen_addrs PID — where process PID (a server started by start_server:
+# SERVER_PID) and its children listen, one "ADDRESS:PORT" a line, IPv6 in
+# brackets. Read from /proc (socket inodes of their descriptors, then
+# /proc/net/tcp and tcp6): it shows every address, a wildcard included,
+# and the server sees no extra client.
+listen_addrs() {
+    local pid fd link inodes=" "
+    for pid in $(_descendants "$1"); do
+        for fd in /proc/"$pid"/fd/*; do
+            link=$(readlink "$fd" 2>/dev/null) || continue
+            case $link in socket:\[*\]) link=${link#socket:[}; inodes+="${link%]} " ;; esac
+        done
+    done
+    awk -v inodes="$inodes" '
+        function hex(s,   i, v) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return v }
+        # Each 32-bit word of the address is in host (little-endian) order.
+        function word(w) { return substr(w, 7, 2) substr(w, 5, 2) substr(w, 3, 2) substr(w, 1, 2) }
+        $4 == "0A" && index(inodes, " " $10 " ") {
+            split($2, a, ":"); port = hex(a[2])
+            if (length(a[1]) == 8) {
+                w = word(a[1])
+                print hex(substr(w, 1, 2)) "." hex(substr(w, 3, 2)) "." hex(substr(w, 5, 2)) "." hex(substr(w, 7, 2)) ":" port
+            } else {
+                full = word(substr(a[1], 1, 8)) word(substr(a[1], 9, 8)) word(substr(a[1], 17, 8)) word(substr(a[1], 25, 8))
+                if (full ~ /^0+$/) ip = "::"
+                else if (full ~ /^0+1$/) ip = "::1"
+                else { ip = ""; for (i = 0; i < 8; i++) ip = ip (i ? ":" : "") sprintf("%x", hex(substr(full, 4 * i + 1, 4))) }
+                print "[" ip "]:" port
+            }
+        }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u
 }

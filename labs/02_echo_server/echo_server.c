@@ -64,6 +64,8 @@ int main(int argc, char **argv)
     const char *host = "127.0.0.1", *port = "9999";
     int opt, lfd, cfd, idle_ms = 60000;
     char addr[ADDR_STR_LEN];
+    struct sockaddr_storage peer;
+    socklen_t peer_len;
 
     opterr = 0;
     while ((opt = getopt(argc, argv, "b:p:t:h")) != -1) {
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
     /* Line-buffered even into a file or a pipe: logs appear as they happen. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0) {
-        fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": signaux : %s\n", net_strerror(errno));
         return 1;
     }
 
@@ -115,10 +117,13 @@ int main(int argc, char **argv)
 
     /* TODO(lab 02): boucle d'acceptation jusqu'à l'arrêt (stop_requested) :
      * attendre un client avec wait_fd (interrompu par SIGINT/SIGTERM), accept(),
-     * afficher « Connexion de ADRESSE », serve_client(), close(), afficher
-     * « Déconnexion de ADRESSE ».
+     * afficher « Connexion de ADRESSE » (l'adresse que donne accept),
+     * serve_client(), close(), afficher « Déconnexion de ADRESSE ». Si accept
+     * échoue faute de descripteurs (EMFILE, ENFILE), attendre un peu avant de
+     * réessayer : le client reste dans la file, et une boucle immédiate
+     * occuperait le processeur à 100 %.
      */
-    (void)cfd; (void)idle_ms; (void)serve_client;
+    (void)cfd; (void)idle_ms; (void)serve_client; (void)peer; (void)peer_len;
     close(lfd);
     return 0;
 }

@@ -110,7 +110,8 @@ static int send_request(int fd, const char *message, int half_close,
 }
 
 /* Copies the response to stdout: one recv of at most 4096 bytes, or, with
- * read_all, every recv until the server closes. Returns 0 or -1 (errno). */
+ * read_all, every recv until the server closes. Returns 0, -1 when receiving
+ * failed or -2 when writing to stdout failed (errno set either way). */
 static int print_response(int fd, int read_all, int timeout_ms)
 {
     char buf[BUF_SIZE];
@@ -126,8 +127,10 @@ static int print_response(int fd, int read_all, int timeout_ms)
      */
     do {
         n = recv_timeout(fd, buf, sizeof buf, timeout_ms);
-        if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+        if (n < 0)
             return -1;
+        if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+            return -2;
     } while (read_all && n > 0);
     return 0;
     /* END SOLUTION */
@@ -135,7 +138,7 @@ static int print_response(int fd, int read_all, int timeout_ms)
 
 int main(int argc, char **argv)
 {
-    int opt, timeout_ms = 10000, read_all = 0, fd, rc = 0;
+    int opt, timeout_ms = 10000, read_all = 0, fd, rc = 0, got;
     const char *host, *port, *message = NULL;
 
     opterr = 0;
@@ -182,8 +185,10 @@ int main(int argc, char **argv)
     if (send_request(fd, message, read_all, timeout_ms) < 0) {
         fprintf(stderr, PROG ": envoi : %s\n", net_strerror(errno));
         rc = 1;
-    } else if (print_response(fd, read_all, timeout_ms) < 0) {
-        fprintf(stderr, PROG ": réception : %s\n", net_strerror(errno));
+    } else if ((got = print_response(fd, read_all, timeout_ms)) < 0) {
+        fprintf(stderr, PROG ": %s : %s\n",
+                got == -2 ? "écriture sur la sortie standard" : "réception",
+                net_strerror(errno));
         rc = 1;
     }
     close(fd);

@@ -102,6 +102,8 @@ int main(int argc, char **argv)
     const char *host = "127.0.0.1", *port = "9999";
     int opt, lfd, cfd, idle_ms = 60000;
     char addr[ADDR_STR_LEN];
+    struct sockaddr_storage peer;
+    socklen_t peer_len;
 
     opterr = 0;
     while ((opt = getopt(argc, argv, "b:p:t:h")) != -1) {
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
     /* Line-buffered even into a file or a pipe: logs appear as they happen. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0) {
-        fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": signaux : %s\n", net_strerror(errno));
         return 1;
     }
 
@@ -154,19 +156,27 @@ int main(int argc, char **argv)
     /* BEGIN SOLUTION
      * TODO(lab 02): boucle d'acceptation jusqu'à l'arrêt (stop_requested) :
      * attendre un client avec wait_fd (interrompu par SIGINT/SIGTERM), accept(),
-     * afficher « Connexion de ADRESSE », serve_client(), close(), afficher
-     * « Déconnexion de ADRESSE ».
-     * STUB: (void)cfd; (void)idle_ms; (void)serve_client;
+     * afficher « Connexion de ADRESSE » (l'adresse que donne accept),
+     * serve_client(), close(), afficher « Déconnexion de ADRESSE ». Si accept
+     * échoue faute de descripteurs (EMFILE, ENFILE), attendre un peu avant de
+     * réessayer : le client reste dans la file, et une boucle immédiate
+     * occuperait le processeur à 100 %.
+     * STUB: (void)cfd; (void)idle_ms; (void)serve_client; (void)peer; (void)peer_len;
      */
     while (wait_fd(lfd, POLLIN, -1) > 0) {
-        cfd = accept(lfd, NULL, NULL);
+        peer_len = sizeof peer;
+        cfd = accept(lfd, (struct sockaddr *)&peer, &peer_len);
         if (cfd < 0) {
             /* The client may have gone already: not the server's problem. */
-            if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
-                fprintf(stderr, PROG ": accept : %s\n", net_strerror(errno));
+            int err = errno;
+            if (err == EINTR || err == ECONNABORTED || err == EAGAIN)
+                continue;
+            fprintf(stderr, PROG ": accept : %s\n", net_strerror(err));
+            if (err == EMFILE || err == ENFILE)
+                wait_fd(-1, 0, 100); /* back off, as UNP §16.6 does */
             continue;
         }
-        sock_peer_str(cfd, addr, sizeof addr);
+        sockaddr_str((struct sockaddr *)&peer, peer_len, addr, sizeof addr);
         printf("Connexion de %s\n", addr);
         serve_client(cfd, addr, idle_ms);
         close(cfd);

@@ -1,0 +1,3 @@
+/* Hostile: an include that never ends. */
+#include "/dev/zero"
+int main(void) { return 0; }

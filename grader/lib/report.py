@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""report.py — the grader's report: reads bats' TAP as it streams, prints
+each test's result in French as soon as it ends, keeps the lab's results in
+a JSON state file, and writes Gradescope's results.json with a serializer.
+
+  report.py phase  --rubric R --state S --lab NN --name X [--phase P]
+                   [--filter RE] [--failfast] [--budget SEC] --token TOK  < TAP
+  report.py fail-all --rubric R --state S --lab NN --name X --why TEXT [--filter RE]
+  report.py finish --rubric R --state S --lab NN --name X [--summary F]
+  report.py json   --out F --seed N --time SEC [--partial] [--header TEXT] S...
+
+The rubric is TSV: points, exact test name, hint. Memory tests are the
+ones whose name starts with « mémoire »: they run in the second phase.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+
+# Ctrl-C is the grader's business (grade.sh's trap): no traceback here.
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+COLOR = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+GREEN, RED, YELLOW, BOLD, DIM, OFF = (
+    ("\033[32m", "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m")
+    if COLOR else ("",) * 6)
+OTHER_PHASE = "autre phase"
+RESULT = re.compile(r"^(not )?ok \d+ (.*)$")
+
+
+def read_rubric(path):
+    tests = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 3 or not fields[0].strip().isdigit():
+                sys.exit(f"report.py: ligne de barème invalide : {line!r}")
+            tests.append({"name": fields[1], "points": int(fields[0]), "hint": fields[2]})
+    return tests
+
+
+def is_memory(name):
+    return name.startswith("mémoire")
+
+
+def in_phase(name, phase):
+    return phase == "all" or (phase == "memory") == is_memory(name)
+
+
+def load_state(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {"results": {}}
+
+
+def save_state(path, state):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(state, f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def clean_text(data):
+    """Valid UTF-8 text with no control bytes but newlines and tabs."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    return "".join(c if c in "\n\t" or ord(c) >= 32 and c != "\x7f" else "?" for c in data)
+
+
+def say(args, text=""):
+    if not args.quiet:
+        print(text, flush=True)
+
+
+def diag_lines(raw):
+    """bats' diagnostics of a failed test, without bats' own plumbing."""
+    out, failed_cmd = [], None
+    for line in raw:
+        if re.match(r"^\s*\(?(in test file|from function) ", line):
+            continue
+        m = re.match(r"^\s*`(.*)' failed(?: with status \d+)?$", line)
+        if m:
+            failed_cmd = m.group(1)
+            continue
+        out.append(line)
+    # Our assertions explain themselves: bats' line naming the failed
+    # command is shown (in French) only when nothing else explains it.
+    if failed_cmd and not any(line.strip() for line in out):
+        out = ["la commande du test a échoué : " + failed_cmd]
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+class Phase:
+    def __init__(self, args, rubric, state):
+        self.args, self.state = args, state
+        self.by_name = {t["name"]: t for t in rubric}
+        self.current, self.diag = None, []
+        self.seen_outputs = {}
+
+    def flush(self):
+        """Prints and records the test whose TAP block just ended."""
+        if self.current is None:
+            return False
+        name, status, reason = self.current
+        self.current = None
+        t = self.by_name.get(name)
+        if t is None:
+            say(self.args, f"  {YELLOW}? test absent du barème : {name}{OFF}")
+            return False
+        pts, mx = (t["points"] if status == "pass" else 0), t["points"]
+        res = {"status": status, "score": pts, "max": mx, "output": ""}
+        if status == "pass":
+            say(self.args, f"  {GREEN}✓{OFF} [{pts:2d}/{mx:2d}] {name}")
+        elif status == "skip":
+            res["output"] = f"non exécuté : {reason}"
+            say(self.args, f"  {YELLOW}–{OFF} [ 0/{mx:2d}] {name} {DIM}(non exécuté : {reason}){OFF}")
+        else:
+            lines = diag_lines(self.diag)
+            text = clean_text("\n".join(lines))
+            say(self.args, f"  {RED}✗{OFF} [ 0/{mx:2d}] {name}")
+            same = self.seen_outputs.get(text) if text else None
+            if same:
+                say(self.args, f"      (même explication que pour « {same} »)")
+            else:
+                for line in lines:
+                    say(self.args, "      " + clean_text(line))
+                if text:
+                    self.seen_outputs[text] = name
+            say(self.args, f"      {YELLOW}indice :{OFF} {t['hint']}")
+            res["output"] = text + ("\n" if text else "") + "indice : " + t["hint"]
+        self.diag = []
+        self.state["results"][name] = res
+        return status == "fail"
+
+
+def selected(args):
+    """The lab's state and the rubric's tests that T= selects."""
+    filt = re.compile(args.filter) if args.filter else None
+    tests = [t for t in read_rubric(args.rubric) if not filt or filt.search(t["name"])]
+    return load_state(args.state), tests
+
+
+def cmd_phase(args):
+    state, rubric = selected(args)
+    ph = Phase(args, rubric, state)
+    end_rc = None
+    marker = f"# fin-{args.token} "
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", newline="\n")
+    for line in stdin:
+        line = line.rstrip("\n")
+        if line.startswith(marker):
+            end_rc = int(line[len(marker):] or 1)
+            break
+        m = RESULT.match(line)
+        if m:
+            failed = ph.flush()
+            if failed and args.failfast:
+                break
+            ok, rest = m.group(1) is None, m.group(2)
+            skip = re.search(r" # skip(?: \((.*)\)| (.*))?$", rest) if ok else None
+            if skip:
+                reason = skip.group(1) or skip.group(2) or ""
+                rest = rest[:skip.start()]
+                if reason == OTHER_PHASE:
+                    continue
+                ph.current = (rest, "skip", reason)
+            else:
+                ph.current = (rest, "pass" if ok else "fail", "")
+        elif line.startswith("#") and ph.current is not None:
+            ph.diag.append(line[2:] if line.startswith("# ") else line[1:])
+    failed = ph.flush()
+    save_state(args.state, state)
+    if args.failfast and (failed or any(r["status"] == "fail" for r in state["results"].values())):
+        return 10
+    # Tests of this phase that never reported: the budget ran out, or bats
+    # itself stopped.
+    exhausted = end_rc in (124, 137)
+    if exhausted:
+        why = f"budget épuisé : {args.budget} s pour cette partie du lab"
+    elif end_rc == 0:
+        why = None
+    else:
+        why = f"le correcteur s'est arrêté (code {end_rc})"
+    for t in rubric:
+        # A program that used up the budget would use up the next phase's
+        # too: the remaining tests of every phase are not run.
+        if t["name"] in state["results"] or not (exhausted or in_phase(t["name"], args.phase)):
+            continue
+        reason = why or "aucun résultat"
+        state["results"][t["name"]] = {"status": "notrun", "score": 0, "max": t["points"],
+                                       "output": f"non exécuté ({reason})"}
+        say(args, f"  {YELLOW}–{OFF} [ 0/{t['points']:2d}] {t['name']} {DIM}(non exécuté : {reason}){OFF}")
+    save_state(args.state, state)
+    return 11 if exhausted else 0
+
+
+def cmd_fail_all(args):
+    state, rubric = selected(args)
+    why = clean_text(open(args.why, "rb").read()) if os.path.exists(args.why) else args.why
+    for line in why.rstrip("\n").split("\n"):
+        say(args, f"  {RED}│{OFF} {line}")
+    for t in rubric:
+        state["results"][t["name"]] = {"status": "fail", "score": 0, "max": t["points"], "output": why}
+        say(args, f"  {RED}✗{OFF} [ 0/{t['points']:2d}] {t['name']} {DIM}(non compilé){OFF}")
+    save_state(args.state, state)
+    return 0
+
+
+def cmd_finish(args):
+    state, rubric = selected(args)
+    pts = mx = 0
+    mem = "—"
+    tests = []
+    for t in rubric:
+        r = state["results"].get(t["name"]) or {
+            "status": "notrun", "score": 0, "max": t["points"], "output": "non exécuté"}
+        pts += r["score"]
+        mx += t["points"]
+        if is_memory(t["name"]):
+            if r["status"] == "pass":
+                mem = "OK" if mem == "—" else mem
+            elif r["status"] in ("skip", "notrun"):
+                mem = "non exécuté" if mem != "ÉCHEC" else mem
+            else:
+                mem = "ÉCHEC"
+        tests.append({"name": f"Lab {args.lab} — {t['name']}", "score": r["score"],
+                      "max_score": t["points"], "status": r["status"],
+                      "output": r["output"]})
+    state.update(lab=args.lab, lab_name=args.name, points=pts, max=mx, memory=mem, tests=tests)
+    save_state(args.state, state)
+    colour = GREEN if pts == mx else RED
+    say(args, f"{BOLD}Lab {args.lab} — {args.name} : {colour}{pts}/{mx}{OFF}")
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as f:
+            f.write(f"{args.lab}\t{pts}\t{mx}\t{mem}\n")
+    return 0
+
+
+def cmd_json(args):
+    tests, score, max_score, lines = [], 0, 0, []
+    for path in args.states:
+        st = load_state(path)
+        score += st.get("points", 0)
+        max_score += st.get("max", 0)
+        lines.append(f"Lab {st.get('lab')} — {st.get('lab_name')} : {st.get('points', 0)}/{st.get('max', 0)}")
+        for t in st.get("tests", []):
+            entry = {"name": t["name"], "score": t["score"], "max_score": t["max_score"],
+                     "status": "passed" if t["status"] == "pass" else "failed",
+                     "output": clean_text(t["output"])[:8000], "visibility": "visible"}
+            if t["status"] in ("skip", "notrun"):
+                # Not run is not failed: Gradescope has no third status, so
+                # the test carries no status and its output says why.
+                del entry["status"]
+            tests.append(entry)
+    header = [clean_text(args.header)] if args.header else []
+    if args.partial:
+        header.append("Notation partielle (T=) : seuls les tests choisis ont été lancés.")
+    header.append(f"Graine des données aléatoires : {args.seed} (rejouer : SEED={args.seed})")
+    result = {"score": score, "max_score": max_score, "execution_time": int(args.time),
+              "visibility": "visible", "stdout_visibility": "visible",
+              "output": "\n".join(header + lines), "tests": tests}
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(prog="report.py")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("phase", "fail-all", "finish"):
+        s = sub.add_parser(name)
+        s.add_argument("--rubric", required=True)
+        s.add_argument("--state", required=True)
+        s.add_argument("--lab", required=True)
+        s.add_argument("--name", required=True)
+        s.add_argument("--filter", default="")
+        s.add_argument("--quiet", action="store_true")
+        if name == "phase":
+            s.add_argument("--phase", default="all", choices=("all", "quick", "memory"))
+            s.add_argument("--failfast", action="store_true")
+            s.add_argument("--budget", default="?")
+            s.add_argument("--token", required=True)
+        if name == "fail-all":
+            s.add_argument("--why", required=True)
+        if name == "finish":
+            s.add_argument("--summary")
+    s = sub.add_parser("json")
+    s.add_argument("--out", required=True)
+    s.add_argument("--seed", required=True)
+    s.add_argument("--time", type=float, default=0)
+    s.add_argument("--partial", action="store_true")
+    s.add_argument("--header", default="")
+    s.add_argument("states", nargs="*")
+    args = p.parse_args()
+    return {"phase": cmd_phase, "fail-all": cmd_fail_all, "finish": cmd_finish,
+            "json": cmd_json}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
