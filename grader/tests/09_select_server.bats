@@ -9,19 +9,12 @@ start_select() {
     start_server srv select_server -p 0 "$@"
 }
 
-# --- What the tests read of the running server, in one place: today the
-# program is the child of its `timeout` (SERVER_PID); a sandbox may change
-# how it is found.
-server_proc() {
-    local kids
-    kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
-    echo "${kids%% *}" | grep -E '^[0-9]+$' || echo "$1"
-}
-proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(server_proc "$1")/status"; }
+# SERVER_PID is the program's own pid (inside its sandbox's wrappers).
+proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # utime + stime, in clock ticks (1/100 s on Linux).
-proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(server_proc "$1")/stat"; }
-proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$(server_proc "$1")/status"; }
-proc_fds() { find "/proc/$(server_proc "$1")/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # load ARGS… — the grader's load peer against the server, bounded.
 run_load() {
@@ -49,12 +42,18 @@ wait_count() {
     return 1
 }
 
+# @points 5
+# @req R1
+# @hint §7 : bind, listen(SOMAXCONN), socket d'écoute non bloquante, puis l'adresse réelle (getsockname) — man 2 getsockname
 @test "annonce « Serveur en écoute sur 127.0.0.1:PORT » et écoute sur ce port" {
     start_select
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
 }
 
+# @points 5
+# @req R2
+# @hint renvoyer exactement les n octets reçus, octets nuls compris (pas strlen) — man 2 recv
 @test "l'écho renvoie 1 Mio de données binaires à l'identique" {
     start_select
     "$FAKE_DIR/peer" gen -n 1048576 -s "$SEED" >"$T/expected"
@@ -63,6 +62,9 @@ wait_count() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio d'octets quelconques (octets nuls compris)"
 }
 
+# @points 5
+# @req R2
+# @hint send non bloquant : envoi partiel ou EAGAIN, le reste attend dans le tampon de sortie du client, écriture surveillée seulement alors — man 2 send, man 2 select
 @test "un client à petite fenêtre de réception reçoit tout son écho (8 Mio, EAGAIN)" {
     start_select
     # A 4 KiB window: the non-blocking send() takes part of the echo, or
@@ -73,6 +75,9 @@ wait_count() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
 }
 
+# @points 5
+# @req R3
+# @hint une ligne à chaque accept et à chaque fermeture — man 2 accept, man 2 getpeername
 @test "journalise « Nouveau client: ADRESSE » et « Client déconnecté: ADRESSE »" {
     start_select
     probe session 127.0.0.1 "$SERVER_PORT"
@@ -82,12 +87,18 @@ wait_count() {
     expect_log "$SERVER_LOG" "^Client déconnecté: .*[^0-9]$port\$" "la ligne de journal au départ du client $probe_local"
 }
 
+# @points 10
+# @req R4
+# @hint §7 : un seul select() pour tous les clients, un tampon de sortie par client — man 2 select
 @test "100 clients simultanés × 50 allers-retours : chaque octet correct" {
     start_select
     run_load -c 100 -r 50 -n 8192
     expect_load_ok "100 clients à la fois, 50 messages binaires chacun"
 }
 
+# @points 5
+# @req R4
+# @hint ne traiter que les descripteurs prêts (FD_ISSET), jamais de recv ou send bloquant — man 2 select, man 2 fcntl (O_NONBLOCK)
 @test "10 clients inactifs et un client lent ne ralentissent pas un client actif" {
     start_select
     run_load -I -c 1 -r 20 -i 10 -w 1 -t 3
@@ -98,6 +109,9 @@ wait_count() {
         fail_fr "les allers-retours (p99)" "moins de $(scaled 1000) ms" "$p99 ms"
 }
 
+# @points 10
+# @req R5
+# @hint contre-pression : ne plus surveiller en lecture un client dont l'écho en attente dépasse MAX_PENDING — man 2 select
 @test "un client qui envoie sans jamais lire : les autres servis, la mémoire du serveur bornée" {
     start_select
     local before rss max=0 pid
@@ -123,6 +137,9 @@ wait_count() {
             "$((max - before)) Kio de plus"
 }
 
+# @points 10
+# @req R6
+# @hint ECONNRESET : fermer ce client, le retirer des ensembles et libérer son tampon — man 7 tcp, man 2 close
 @test "200 connexions réinitialisées en plein transfert : le serveur tient et ferme tout" {
     start_select
     local before after i
@@ -141,11 +158,14 @@ wait_count() {
     expect_status 0 "le code de sortie d'un client arrivé après les réinitialisations"
 }
 
+# @points 10
+# @req R7
+# @hint un descripteur >= FD_SETSIZE ne doit jamais aller dans FD_SET : le fermer et le signaler — man 2 select (BUGS), man 2 accept (EMFILE)
 @test "au-delà de FD_SETSIZE, les clients sont refusés proprement et les autres servis" {
-    # The server needs descriptors past FD_SETSIZE (1024): the soft limit is
-    # raised here, for the server and the load peer (the grader's limits
-    # are set in this test until the sandbox sets them).
-    ulimit -Sn 2048 2>/dev/null || skip "limite de descripteurs trop basse (ulimit -Hn < 2048)"
+    # The server needs descriptors past FD_SETSIZE (1024); the load peer
+    # (the grader's, not sandboxed) needs 1100 of its own.
+    LIMIT_NOFILE=2048
+    (($(ulimit -Sn) >= 2048)) || ulimit -Sn 2048 2>/dev/null || skip "limite de descripteurs du correcteur trop basse (ulimit -Hn < 2048)"
     start_select
     local before after i
     before=$(proc_fds "$SERVER_PID")
@@ -169,13 +189,14 @@ wait_count() {
     expect_status 0 "le code de sortie d'un client arrivé ensuite"
 }
 
+# @points 5
+# @req R7
+# @hint EMFILE : la socket d'écoute reste prête ; sans pause, select revient aussitôt, à l'infini — suspendre accept (délai de select) — man 2 accept, man 2 getrlimit
 @test "sans descripteur libre (EMFILE), accept est suspendu sans tourner à vide" {
-    # 64 descriptors for the server; the load peer takes its own limit back
-    # up (the grader's limits are set here until the sandbox sets them).
-    ulimit -Sn 64
+    # 64 descriptors for the server only (its sandbox's limit).
+    LIMIT_NOFILE=64
     start_select
-    start_bg idle bash -c 'ulimit -Sn 1024 && exec "$0" "$@"' "$FAKE_DIR/load" \
-        -c 0 -i 100 -H 3 127.0.0.1 "$SERVER_PORT"
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 100 -H 3 127.0.0.1 "$SERVER_PORT"
     local idle=$BG_PID t0 t1
     wait_count "$SERVER_ERR" 'accept' 1 5 ||
         fail_fr "le serveur sans descripteur libre" "un message « select_server: accept : … »" \
@@ -191,6 +212,9 @@ wait_count() {
     expect_status 0 "le code de sortie d'un client arrivé une fois les descripteurs libérés"
 }
 
+# @points 5
+# @req R4
+# @hint §7 : le multiplexage remplace les threads — man 2 select
 @test "un seul thread sert tous les clients (Threads: 1)" {
     start_select
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 60 127.0.0.1 "$SERVER_PORT"
@@ -202,6 +226,9 @@ wait_count() {
         fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients" "1" "$threads"
 }
 
+# @points 5
+# @req R9
+# @hint getopt, parse_port (0 autorisé) — man 3 getopt
 @test "usage : -h (code 0), option ou port invalide (code 2)" {
     run_prog select_server -h
     expect_status 0
@@ -215,6 +242,9 @@ wait_count() {
     done
 }
 
+# @points 5
+# @req R9
+# @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
 @test "port déjà occupé : message clair et code 1" {
     start_fake echo
     run_prog -l 10 select_server -p "$FAKE_PORT"
@@ -222,6 +252,9 @@ wait_count() {
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
 }
 
+# @points 5
+# @req R8
+# @hint signaux bloqués sauf pendant pselect, qui revient avec EINTR — man 2 pselect, man 2 sigprocmask
 @test "SIGTERM et SIGINT l'arrêtent proprement (code 0), même avec des clients connectés" {
     local sig
     for sig in TERM INT; do
@@ -237,6 +270,9 @@ wait_count() {
     done
 }
 
+# @points 10
+# @req R6 R8
+# @hint à l'arrêt, fermer chaque client et libérer son tampon, puis la socket d'écoute — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur ouvert, même arrêté avec des clients" {
     use_valgrind
     start_select
