@@ -95,13 +95,14 @@ echo "== compilation (gcc et clang)"
 flags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I "$root/common")
 for cc in gcc clang; do
     command -v $cc >/dev/null || { echo "     ($cc absent)"; continue; }
-    for prog in peer probe udppeer fakedns; do
+    for prog in peer probe udppeer fakedns load; do
         check "$cc $prog.c" "$cc" "${flags[@]}" -o "$tmp/$prog.$cc" "$here/$prog.c" "$root"/common/*.c
     done
 done
 peer=$tmp/peer.gcc
 probe=$tmp/probe.gcc
-if [ ! -x "$peer" ] || [ ! -x "$probe" ]; then echo "compilation impossible"; exit 1; fi
+load=$tmp/load.gcc
+if [ ! -x "$peer" ] || [ ! -x "$probe" ] || [ ! -x "$load" ]; then echo "compilation impossible"; exit 1; fi
 
 echo "== usage"
 for args in "" "nope" "sink" "echo -p 70000" "echo -c 0" "echo extra"; do
@@ -265,6 +266,40 @@ check "probe echo : statut 1 'refusée' en $dt ms" \
     bash -c "[ $rc -eq 1 ] && grep -q 'refusée' '$tmp/e' && [ $dt -lt 200 ]"
 check "bash /dev/tcp : refusé" bash -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT' 2>&1 | grep -q refused"
 stop_peer closed
+
+echo "== load (clients concurrents et hostiles)"
+for args in "" "127.0.0.1" "-x 127.0.0.1 1" "-c abc 127.0.0.1 1" "-n 0 127.0.0.1 1" \
+    "-t 0 127.0.0.1 1" "127.0.0.1 70000"; do
+    # shellcheck disable=SC2086
+    "$load" $args >/dev/null 2>&1
+    if [ $? -eq 2 ]; then ok "load $args -> 2"; else ko "load $args -> 2"; fi
+done
+start_peer lecho "$peer" echo || ko "peer echo (pour load) prêt" "$tmp/lecho.err"
+# peer serves one connection after the other: one client at a time here.
+"$load" -c 1 -r 200 -n 70000 -s 4 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -c 1 -r 200 contre un écho : statut 0" test $? -eq 0
+check "load : rapport « allers_retours=200/200 erreurs=0 p50_ms=… p99_ms=… »" \
+    grep -Eq '^clients=1 lents=0 allers_retours=200/200 erreurs=0 p50_ms=[0-9.]+ p99_ms=[0-9.]+ max_ms=[0-9.]+$' "$tmp/l.out"
+"$load" -U -c 1 -r 5 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -U contre un simple écho : réponses fausses détectées, statut 1" \
+    bash -c "[ $? -eq 1 ] && grep -q 'réponse fausse' '$tmp/l.err'"
+"$load" -c 0 -w 1 -r 3 -d 1 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -w : un client lent (un octet à la fois) reçoit tout son écho" test $? -eq 0
+"$load" -c 0 -k 8 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -k 8 : huit connexions réinitialisées, statut 0" grep -qx 'reinitialisations=8' "$tmp/l.out"
+"$load" -c 1 -r 3 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "peer echo survit aux réinitialisations de load" test $? -eq 0
+stop_peer lecho
+start_peer lsilent "$peer" silent || ko "peer silent (pour load) prêt" "$tmp/lsilent.err"
+"$load" -c 1 -r 1 -t 0.3 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load contre un serveur muet : délai dépassé, statut 1" \
+    bash -c "[ $? -eq 1 ] && grep -q 'délai dépassé' '$tmp/l.err'"
+stop_peer lsilent
+start_peer lsink "$peer" sink -o /dev/null || ko "peer sink (pour load) prêt" "$tmp/lsink.err"
+"$load" -c 0 -f 1 -F 3000000 -H 0.5 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -f 1 -F 3000000 : l'inondeur envoie ses 3 Mo sans lire" \
+    grep -Eq '^inondeurs=1 octets_envoyes=3[0-9]{6}$' "$tmp/l.out"
+stop_peer lsink
 
 echo "== IPv6 (si ::1 est disponible)"
 if start_peer v6 "$peer" echo -b ::1; then

@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# Lab 03 — threaded_server : le serveur multi-clients du §2 (Threading), un
+# thread par client, process() = majuscules ASCII. Clients: the grader's
+# probe and load (grader/fakes/), never the student's other labs.
+
+load ../lib/helpers
+
+# One thread per client: -m 128 and 256 with 150 clients at once, besides
+# main (processes and threads of the sandbox's user).
+LIMIT_NPROC=300
+
+start_threaded() {
+    start_server srv threaded_server -p 0 "$@"
+}
+
+# SERVER_PID is the program's own pid (inside its sandbox's wrappers).
+proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+
+# load ARGS… — the grader's load peer against the server, bounded.
+run_load() {
+    status=0
+    { (_exec_clean timeout -k 2 "$(scaled 60)" "$FAKE_DIR/load" -U -s "$SEED" "$@" \
+        127.0.0.1 "$SERVER_PORT") </dev/null >"$T/load.out" 2>"$T/load.err"; } 2>/dev/null || status=$?
+    return 0
+}
+
+expect_load_ok() {
+    [ "$status" = 0 ] && return 0
+    fail_fr "$1" "toutes les réponses correctes, à temps (code 0)" \
+        "$(status_text "$status") — $(show "$T/load.out") / $(show "$T/load.err") / serveur : $(show "$SERVER_ERR")"
+}
+
+# wait_count FILE REGEX N SECONDS — until at least N lines match.
+wait_count() {
+    local i n=0 tries
+    tries=$(awk -v t="$(scaled "$4")" 'BEGIN { printf "%d", t * 50 }')
+    for ((i = 0; i < tries; i++)); do
+        n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+        ((n >= $3)) && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+# @points 5
+# @req R1
+# @hint §2 « Serveur Multi-clients » : bind, listen(SOMAXCONN), puis l'adresse réelle (getsockname) — man 2 getsockname
+@test "annonce « Serveur en écoute sur 127.0.0.1:PORT » et écoute sur ce port" {
+    start_threaded
+    grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
+        fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
+}
+
+# @points 5
+# @req R2
+# @hint §2 process() : seuls 'a'..'z' changent ; pas de toupper (dépend de la locale), pas d'arithmétique sur les octets >= 0x80 — man 3 toupper
+@test "met en majuscules les lettres ASCII et elles seules (octets nuls, UTF-8, >= 0x80 intacts)" {
+    start_threaded
+    # Every byte value, then French text in UTF-8.
+    { for ((i = 0; i < 256; i++)); do printf "\\$(printf %03o "$i")"; done
+      printf 'été à Noël : ça, œuf, ÿ\n'; } >"$T/in"
+    LC_ALL=C tr 'a-z' 'A-Z' <"$T/in" >"$T/expected"
+    probe echo -f "$T/in" 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
+    expect_same_bytes "$T/expected" "$T/probe.out" "la réponse (seuls a-z deviennent A-Z ; cmp donne le premier octet différent)"
+}
+
+# @points 5
+# @req R2
+# @hint renvoyer exactement les n octets reçus (pas strlen), avec send_all — man 2 send
+@test "renvoie 1 Mio de données binaires, en majuscules ASCII" {
+    start_threaded
+    "$FAKE_DIR/peer" gen -n 1048576 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
+    probe echo -n 1048576 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
+    expect_same_bytes "$T/expected" "$T/probe.out" "la réponse à 1 Mio d'octets quelconques"
+}
+
+# @points 5
+# @req R3
+# @hint §2 handle_client : print(f"Nouveau client: {address}") ; adresse avec sock_peer_str — man 2 getpeername
+@test "journalise « Nouveau client: ADRESSE » et « Client déconnecté: ADRESSE »" {
+    start_threaded
+    probe session 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test"
+    local port=${probe_local##*:}
+    expect_log "$SERVER_LOG" "^Nouveau client: .*[^0-9]$port\$" "la ligne de journal à l'arrivée du client $probe_local"
+    expect_log "$SERVER_LOG" "^Client déconnecté: .*[^0-9]$port\$" "la ligne de journal au départ du client $probe_local"
+}
+
+# @points 10
+# @req R4
+# @hint §2 : un thread par client (pthread_create) avec son propre argument alloué et son propre tampon — man 3 pthread_create
+@test "100 clients simultanés × 50 allers-retours : chaque octet correct" {
+    start_threaded -m 128
+    run_load -c 100 -r 50 -n 8192
+    expect_load_ok "100 clients à la fois, 50 messages binaires chacun"
+}
+
+# @points 5
+# @req R3 R4
+# @hint une ligne entière par appel, sous un seul verrou (log_line) — man 3 pthread_mutex_lock, man 3 flockfile
+@test "sous la charge, les lignes du journal ne se mélangent pas" {
+    start_threaded -m 256
+    # 100 idle clients all leave at once when load exits: 100 threads log
+    # their departure at the same moment.
+    run_load -c 50 -r 2 -n 64 -i 100
+    expect_load_ok "150 clients à la fois"
+    wait_count "$SERVER_LOG" '^Client déconnecté: ' 150 5 || true
+    local bad
+    bad=$(grep -Ev '^(Serveur en écoute sur|Nouveau client:|Client déconnecté:) (127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):[0-9]+$' "$SERVER_LOG" | head -n 3)
+    [ -z "$bad" ] && [ "$(grep -c '^Nouveau client: ' "$SERVER_LOG")" = 150 ] &&
+        [ "$(grep -c '^Client déconnecté: ' "$SERVER_LOG")" = 150 ] ||
+        fail_fr "le journal de 150 clients simultanés" \
+            "300 lignes entières, une par arrivée et une par départ" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") arrivées, $(grep -c '^Client déconnecté: ' "$SERVER_LOG") départs ; lignes mêlées : $(show - <<<"${bad:-(aucune)}")"
+}
+
+# @points 10
+# @req R4
+# @hint un client muet bloque son seul thread : accept revient aussitôt au client suivant — man 2 accept, man 7 pthreads
+@test "10 clients inactifs ne ralentissent pas l'aller-retour d'un client actif" {
+    start_threaded
+    run_load -I -c 1 -r 20 -i 10 -t 3
+    expect_load_ok "un client actif à côté de 10 connexions muettes (délai 3 s)"
+    local max
+    max=$(sed -n 's/.* max_ms=\([0-9.]*\).*/\1/p' "$T/load.out")
+    awk -v m="$max" -v s="$TIMEOUT_SCALE" 'BEGIN { exit !(m < 1000 * s) }' ||
+        fail_fr "le pire aller-retour du client actif" "moins de $(scaled 1000) ms" "$max ms"
+}
+
+# @points 5
+# @req R4
+# @hint send_all bloque le seul thread de ce client, jamais la boucle d'acceptation — man 2 send
+@test "un client qui envoie sans jamais lire ne bloque pas les autres" {
+    start_threaded
+    # The flooder first fills every buffer between it and the server.
+    start_bg flood "$FAKE_DIR/load" -c 0 -f 1 -F 67108864 -H 60 127.0.0.1 "$SERVER_PORT"
+    wait_line "$T/flood.out" '^inondeur' 20 ||
+        fail_fr "le client qui inonde" "bloqué, ou 64 Mio envoyés" "$(show "$T/flood.out") / $(show "$T/flood.err")"
+    run_load -c 5 -r 30 -n 16384 -t 5
+    expect_load_ok "5 clients actifs à côté d'un client qui inonde le serveur sans lire"
+}
+
+# @points 5
+# @req R6
+# @hint ECONNRESET ne concerne que ce client : son thread ferme sa socket et se termine — man 7 tcp, man 2 close
+@test "200 connexions réinitialisées en plein transfert : le serveur tient et ferme tout" {
+    start_threaded
+    local before after i
+    before=$(proc_fds "$SERVER_PID")
+    run_load -c 2 -r 10 -k 200
+    expect_load_ok "2 clients actifs pendant 200 réinitialisations (RST)"
+    for ((i = 0; i < 150; i++)); do
+        after=$(proc_fds "$SERVER_PID")
+        ((after <= before)) && break
+        sleep 0.02
+    done
+    ((after <= before)) ||
+        fail_fr "les descripteurs ouverts du serveur (/proc/PID/fd) après les réinitialisations" \
+            "$before, comme au départ (chaque socket de client fermée)" "$after"
+    probe session -m $'encore la\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie d'un client arrivé après les réinitialisations"
+    [ "$(cat "$T/probe.out")" = "ENCORE LA" ] ||
+        fail_fr "la réponse après les réinitialisations" "ENCORE LA" "$(show "$T/probe.out")"
+}
+
+# @points 10
+# @req R5
+# @hint plein : ne plus appeler accept, attendre une place (pthread_cond_wait) ; les clients attendent dans la file de listen — man 3 pthread_cond_wait
+@test "-m 4 : jamais plus de 4 clients servis (ni de threads), les suivants attendent leur tour" {
+    start_threaded -m 4
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 10 -H 2 127.0.0.1 "$SERVER_PORT"
+    local idle=$BG_PID threads
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 4 5 ||
+        fail_fr "les 4 premiers clients" "4 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+    # Ten clients are connected: a fifth "Nouveau client" within 0.5 s
+    # means the bound does not hold.
+    ! wait_count "$SERVER_LOG" '^Nouveau client: ' 5 0.5 ||
+        fail_fr "le nombre de clients servis à la fois avec -m 4" "4 (les autres attendent dans la file de listen)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") clients servis en même temps"
+    threads=$(proc_threads "$SERVER_PID")
+    ((threads <= 4 + 2)) ||
+        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec -m 4" "au plus 6 (main + 4 clients + 1)" "$threads"
+    wait "$idle" || true
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 10 5 ||
+        fail_fr "les clients en attente, une fois les premiers partis" "servis à leur tour (10 « Nouveau client »)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG")"
+}
+
+# @points 5
+# @req R9
+# @hint getopt, parse_port (0 autorisé), parse_long pour -m — man 3 getopt
+@test "usage : -h (code 0), option, port ou -m invalide (code 2)" {
+    run_prog threaded_server -h
+    expect_status 0
+    expect_stdout_contains "usage"
+    local bad
+    for bad in "-x" "-p 70000" "-p abc" "-m 0" "-m abc" "-m -3" "en-trop"; do
+        # shellcheck disable=SC2086
+        run_prog -l 5 threaded_server $bad
+        expect_status 2 "le code de sortie pour « threaded_server $bad »"
+        [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour « threaded_server $bad »" "un message" "(rien)"
+    done
+}
+
+# @points 5
+# @req R9
+# @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
+@test "port déjà occupé : message clair et code 1" {
+    start_fake echo
+    run_prog -l 10 threaded_server -p "$FAKE_PORT"
+    expect_status 1
+    expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+}
+
+# @points 5
+# @req R7
+# @hint stop_setup(), wait_fd sur la socket d'écoute, puis stop_clients — man 2 sigaction
+@test "SIGTERM et SIGINT l'arrêtent proprement (code 0), même avec un client connecté" {
+    local sig
+    for sig in TERM INT; do
+        start_threaded
+        start_bg "idle_$sig" "$FAKE_DIR/probe" hold -t 20 127.0.0.1 "$SERVER_PORT"
+        expect_log "$SERVER_LOG" "^Nouveau client:" "la connexion du client avant SIG$sig"
+        stop_server "$SERVER_PID" 2 "$sig"
+        ((server_killed == 0)) ||
+            fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
+        [ "$server_status" = 0 ] ||
+            fail_fr "le code de sortie après SIG$sig" "0 (arrêt propre)" "$(status_text "$server_status")"
+    done
+}
+
+# @points 5
+# @req R7
+# @hint stop() du cours rendu réel : shutdown(SHUT_RDWR) de chaque socket, puis pthread_join de chaque thread — man 2 shutdown, man 3 pthread_join
+@test "SIGTERM avec 20 clients connectés : chacun réveillé, déconnecté, code 0 en moins de 2 s" {
+    start_threaded
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 20 -H 60 127.0.0.1 "$SERVER_PORT"
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 20 5 ||
+        fail_fr "les 20 clients" "20 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+    stop_server "$SERVER_PID" 2
+    ((server_killed == 0)) ||
+        fail_fr "l'arrêt avec 20 clients connectés" "en moins de 2 s (shutdown de chaque socket, puis pthread_join)" "toujours en marche"
+    [ "$server_status" = 0 ] ||
+        fail_fr "le code de sortie après SIGTERM" "0" "$(status_text "$server_status")"
+    [ "$(grep -c '^Client déconnecté: ' "$SERVER_LOG")" = 20 ] ||
+        fail_fr "les départs journalisés avant la sortie (threads attendus avec pthread_join)" \
+            "20 lignes « Client déconnecté »" "$(grep -c '^Client déconnecté: ' "$SERVER_LOG")"
+}
+
+# @points 10
+# @req R7
+# @hint chaque thread joint puis son argument libéré (free), chaque socket fermée, la table libérée — valgrind --leak-check=full --track-fds=yes
+@test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur ouvert, même arrêté avec des clients" {
+    use_valgrind
+    start_threaded -m 8
+    run_load -c 6 -r 5 -n 4096 -k 10
+    expect_load_ok "6 clients sous valgrind"
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 120 127.0.0.1 "$SERVER_PORT"
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 ||
+        fail_fr "les clients connectés avant l'arrêt" "5 clients de plus" "$(show "$SERVER_LOG")"
+    stop_server "$SERVER_PID"
+    [ "$server_status" = 0 ] ||
+        fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
+    expect_memcheck_clean
+}
+
+# @points 5
+# @req R8
+# @hint la table des clients et le compteur ne se lisent et ne s'écrivent que sous srv->lock — valgrind --tool=helgrind, man 7 pthreads
+@test "mémoire : pas de course de données (helgrind), arrivées, départs et arrêt compris" {
+    [ "${NOVALGRIND:-0}" = 1 ] && skip "tests mémoire désactivés par NOVALGRIND=1"
+    command -v valgrind >/dev/null || skip "valgrind absent (sudo apt-get install valgrind)"
+    # common/'s stop flag (a volatile sig_atomic_t read by every thread) is
+    # the grader's code, not the student's: suppressed. The file is read
+    # from the program's working folder (the sandbox sees nothing else);
+    # _student_cmd adds the log descriptor ($T/valgrind.N.log), as for
+    # memcheck.
+    cp "$BATS_TEST_DIRNAME/../lib/helgrind.supp" "$W/helgrind.supp"
+    VG=(valgrind --tool=helgrind --error-exitcode=99 --suppressions=helgrind.supp)
+    TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
+    start_threaded -m 4
+    run_load -c 8 -r 5 -n 2048 -k 10
+    expect_load_ok "8 clients sous helgrind"
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 3 -H 120 127.0.0.1 "$SERVER_PORT"
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 || true
+    stop_server "$SERVER_PID"
+    compgen -G "$T/valgrind.*.log" >/dev/null ||
+        fail_fr "le test helgrind" "un rapport de helgrind" "aucun (le programme a-t-il démarré ?)"
+    local races
+    races=$(grep -h -A6 'Possible data race\|lock order' "$T"/valgrind.*.log | sed 's/^==[0-9]*== //' | head -n 14)
+    [ "$server_status" = 0 ] && [ -z "$races" ] ||
+        fail_fr "helgrind (accès concurrents sans verrou)" "aucune course, code 0" \
+            "$(status_text "$server_status") ${races:+— $races}"
+}
