@@ -408,6 +408,10 @@ expect_listening_on() {
         "« echo_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
     ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s" \
         "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
+    # accept failed: no client was taken, so none is logged or served.
+    ! grep -q '^Connexion de' "$SERVER_LOG" ||
+        fail_fr "le journal quand accept échoue" "aucune « Connexion de … » (pas de client, on réessaie plus tard)" \
+            "$(grep -m1 '^Connexion de' "$SERVER_LOG")"
     # utime + stime, in clock ticks (100 a second).
     ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null)
     ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
