@@ -120,8 +120,9 @@ kill_job() {
 }
 cleanup() {
     trap - EXIT INT TERM
+    # kill_job waits for what it kills; a bare wait could hang on a child
+    # still holding the fifo.
     kill_job
-    wait 2>/dev/null
     [ "$SANDBOX_MODE" = partial ] && partial_sweep
     rm -rf "$RUN_DIR"
 }
@@ -291,7 +292,7 @@ run_phase() {
     [ "${FAILFAST:-0}" = 1 ] && extra+=(--failfast)
     python3 "$LIB/report.py" phase --rubric "$RUN_DIR/$num.rubric" --state "$state" \
         --lab "$num" --name "$name" --phase "$phase" --filter "$T" --budget "$budget" \
-        --token "$token" "${extra[@]}" < <(if [ -n "${GRADER_TAP:-}" ]; then tee -a "$GRADER_TAP"; else cat; fi <"$fifo") &
+        --token "$token" "${extra[@]}" --copy-to "${GRADER_TAP:-}" <"$fifo" &
     READER_PID=$!
     local rc=0
     wait "$READER_PID" || rc=$?

@@ -156,7 +156,11 @@ def cmd_phase(args):
     end_rc = None
     marker = f"# fin-{args.token} "
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", newline="\n")
+    copy = open(args.copy_to, "a", encoding="utf-8") if args.copy_to else None
     for line in stdin:
+        if copy:
+            copy.write(line)
+            copy.flush()
         line = line.rstrip("\n")
         if line.startswith(marker):
             end_rc = int(line[len(marker):] or 1)
@@ -293,6 +297,7 @@ def main():
             s.add_argument("--failfast", action="store_true")
             s.add_argument("--budget", default="?")
             s.add_argument("--token", required=True)
+            s.add_argument("--copy-to", default="")
         if name == "fail-all":
             s.add_argument("--why", required=True)
         if name == "finish":
