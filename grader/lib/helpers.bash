@@ -351,6 +351,36 @@ probe() {
     return 0
 }
 
+LOAD_FLAGS=()
+# run_load ARGS… — the grader's load peer (fakes/load.c) against the
+# server under test, bounded; LOAD_FLAGS (e.g. -U, uppercase replies) go
+# first. Sets status; the report is in $T/load.out, errors in $T/load.err.
+run_load() {
+    status=0
+    { (_exec_clean timeout -k 2 "$(scaled 60)" "$FAKE_DIR/load" "${LOAD_FLAGS[@]}" -s "$SEED" "$@" \
+        127.0.0.1 "$SERVER_PORT") </dev/null >"$T/load.out" 2>"$T/load.err"; } 2>/dev/null || status=$?
+    return 0
+}
+
+expect_load_ok() {
+    [ "$status" = 0 ] && return 0
+    fail_fr "$1" "toutes les réponses correctes, à temps (code 0)" \
+        "$(status_text "$status") — $(show "$T/load.out") / $(show "$T/load.err") / serveur : $(show "$SERVER_ERR")"
+}
+
+# wait_count FILE REGEX N SECONDS — until at least N lines match.
+wait_count() {
+    local i n=0 tries
+    tries=$(awk -v t="$(scaled "$4")" 'BEGIN { printf "%d", t * 50 }')
+    for ((i = 0; i < tries; i++)); do
+        n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+        ((n >= $3)) && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+
 # --- French assertions -------------------------------------------------
 
 # status_text CODE — an exit status with, for a death, what it means.

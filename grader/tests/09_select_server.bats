@@ -16,32 +16,6 @@ proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
-# load ARGS… — the grader's load peer against the server, bounded.
-run_load() {
-    status=0
-    { (_exec_clean timeout -k 2 "$(scaled 60)" "$FAKE_DIR/load" -s "$SEED" "$@" \
-        127.0.0.1 "$SERVER_PORT") </dev/null >"$T/load.out" 2>"$T/load.err"; } 2>/dev/null || status=$?
-    return 0
-}
-
-expect_load_ok() {
-    [ "$status" = 0 ] && return 0
-    fail_fr "$1" "toutes les réponses correctes, à temps (code 0)" \
-        "$(status_text "$status") — $(show "$T/load.out") / $(show "$T/load.err") / serveur : $(show "$SERVER_ERR")"
-}
-
-# wait_count FILE REGEX N SECONDS — until at least N lines match.
-wait_count() {
-    local i n=0 tries
-    tries=$(awk -v t="$(scaled "$4")" 'BEGIN { printf "%d", t * 50 }')
-    for ((i = 0; i < tries; i++)); do
-        n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
-        ((n >= $3)) && return 0
-        sleep 0.02
-    done
-    return 1
-}
-
 # @points 5
 # @req R1
 # @hint §7 : bind, listen(SOMAXCONN), socket d'écoute non bloquante, puis l'adresse réelle (getsockname) — man 2 getsockname
