@@ -67,10 +67,12 @@ dq() {
     start_dns
     dq -t 3 nx.test
     expect_status 1
-    expect_stderr_matches "NXDOMAIN|inexistant" "un message qui dit que le domaine n'existe pas (NXDOMAIN)"
+    expect_stderr_matches "^dnsquery: nx\.test : .*(NXDOMAIN|inexistant)" \
+        "« dnsquery: nx.test : domaine inexistant (NXDOMAIN) » (le nom du programme, puis le nom demandé)"
     dq -t 3 fail.test
     expect_status 1
-    expect_stderr_matches "SERVFAIL|échec du serveur" "un message qui dit SERVFAIL"
+    expect_stderr_matches "^dnsquery: fail\.test : .*(SERVFAIL|échec du serveur)" \
+        "« dnsquery: fail.test : échec du serveur (SERVFAIL) »"
     dq -t 3 -T AAAA multi.test
     expect_status 1
     expect_stderr_matches "aucun" "un message qui dit « aucun enregistrement AAAA »"
@@ -101,8 +103,8 @@ dq() {
     for name in "${HOSTILE[@]}"; do
         dq -t 2 "$name.test"
         expect_status 1 "le code de sortie face à la réponse hostile $name.test"
-        expect_stderr_matches "invalide|coupé|tronqu|pointeur|étiquette" \
-            "un message en français qui dit que la réponse à $name.test est invalide"
+        expect_stderr_matches "^dnsquery: $name\.test : réponse invalide : ." \
+            "« dnsquery: $name.test : réponse invalide : RAISON » (R9)"
         [ -z "$output" ] || fail_fr "la sortie standard pour $name.test (réponse rejetée en entier)" "(rien)" "$(show "$T/out")"
     done
 }
@@ -163,6 +165,23 @@ dq() {
         expect_status 0
         expect_stdout_contains "multi.test A 192.0.2.3 (TTL 300 s)"
     fi
+    # The first nameserver line counts, comments and others do not; with
+    # none at all, 127.0.0.1. Each run sees its own resolv.conf (in $W: the
+    # unprivileged sandbox user must reach it).
+    local etc=$W/.etc.dns
+    cp -R "$SANDBOX_ETC" "$etc" && chmod 755 "$etc"
+    start_dns -b 127.0.0.2 -p 53
+    printf '# nameserver 127.0.0.3\n; nameserver 127.0.0.4\noptions timeout:1\nnameserver 127.0.0.2\nnameserver 127.0.0.1\n' >"$etc/resolv.conf"
+    SANDBOX_ETC=$etc run_prog -l 10 dnsquery -t 3 multi.test
+    expect_status 0 "le code de sortie avec « nameserver 127.0.0.2 » en premier (après des commentaires)"
+    expect_stdout_contains "multi.test A 192.0.2.1 (TTL 300 s)"
+    grep -q '^requête' "$DNS_LOG" ||
+        fail_fr "le serveur interrogé" "127.0.0.2, la première ligne nameserver de /etc/resolv.conf" \
+            "aucune requête reçue sur 127.0.0.2:53"
+    printf 'search lab\noptions timeout:1\n' >"$etc/resolv.conf"
+    SANDBOX_ETC=$etc run_prog -l 10 dnsquery -t 3 multi.test
+    expect_status 0 "le code de sortie sans ligne nameserver (127.0.0.1 par défaut)"
+    expect_stdout_contains "multi.test A 192.0.2.1 (TTL 300 s)"
 }
 
 # @points 5
@@ -177,6 +196,11 @@ dq() {
     dq -t 1 empty.test
     expect_status 1
     expect_stderr_matches "délai|invalide|coupé" "un message d'erreur"
+    # Without -t: 5 s, as the statement says.
+    dq silent.test
+    expect_status 1
+    expect_stderr_matches "délai" "un message qui dit « délai dépassé »"
+    expect_elapsed 4500 8000 "la durée sans -t (5 s par défaut) face à un serveur muet"
 }
 
 # @points 5
