@@ -204,6 +204,7 @@ const char *net_strerror(int errnum)
     case ENOTCONN: return "socket non connectée";
     case ENOSYS: return "fonction non implémentée";
     case ECONNABORTED: return "connexion abandonnée";
+    case EMSGSIZE: return "message trop long pour un datagramme";
     case EPROTONOSUPPORT: return "protocole non pris en charge";
     case EFBIG: return "fichier trop grand";
     default: return "erreur système";

@@ -702,6 +702,8 @@ static void test_strerror(void)
               "net_strerror(EADDRINUSE)");
     CHECK_STR(net_strerror(ENOSPC), "plus de place sur le périphérique",
               "net_strerror(ENOSPC) in French (>/dev/full)");
+    CHECK_STR(net_strerror(EMSGSIZE), "message trop long pour un datagramme",
+              "net_strerror(EMSGSIZE): a UDP message over 65507 bytes");
     CHECK_STR(net_strerror(987654), "erreur système",
               "net_strerror(unknown errno): French, never strerror()");
     CHECK_STR(net_gai_strerror(EAI_NONAME), "nom ou service inconnu",
