@@ -95,14 +95,23 @@ expect_sends() {
 
 # @points 5
 # @req R1 R11
-# @hint getaddrinfo avec AF_UNSPEC et AI_PASSIVE : la famille vient de l'adresse — man 3 getaddrinfo
-@test "udp_server en IPv6 (-b ::1)" {
+# @hint getaddrinfo avec AF_UNSPEC et AI_PASSIVE : la famille vient de l'adresse ; s'arrêter à la première adresse liée (break) — man 3 getaddrinfo
+@test "udp_server en IPv6 (-b ::1), et une seule socket pour -b localhost" {
     require_ipv6
     start_udp -b ::1
     grep -Eq '^Serveur en écoute sur \[::1\]:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la ligne prête en IPv6" "Serveur en écoute sur [::1]:PORT" "$(show "$SERVER_LOG")"
     usend -t 3 -m ipv6 ::1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = IPV6 ] || fail_fr "la réponse en IPv6" "IPV6" "$(show "$T/usend.out")"
+    # localhost is ::1 and 127.0.0.1: one socket, on the first that binds.
+    start_udp -b localhost
+    grep -Eq '^Serveur en écoute sur \[::1\]:[1-9][0-9]*$' "$SERVER_LOG" &&
+        [ "$(grep -c '' "$SERVER_LOG")" = 1 ] ||
+        fail_fr "la ligne prête avec -b localhost" "une ligne, Serveur en écoute sur [::1]:PORT (la première adresse qui se lie)" "$(show "$SERVER_LOG")"
+    local socks
+    socks=$(find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' 2>/dev/null | wc -l)
+    [ "$socks" = 1 ] ||
+        fail_fr "les sockets ouvertes par udp_server -b localhost (/proc/PID/fd)" "1 (s'arrêter à la première adresse liée)" "$socks"
 }
 
 # @points 5
@@ -124,7 +133,7 @@ expect_sends() {
 # @points 5
 # @req R11 R12
 # @hint §3 : port = 9999 par défaut ; bind échoue (EADDRINUSE) si le port est pris : message avec net_strerror, code 1 — man 2 bind
-@test "udp_server : sans -p, port 9999 ; port déjà occupé : message et code 1" {
+@test "udp_server : sans -p, port 9999 ; port déjà occupé, adresse absente, nom inconnu : message et code 1" {
     # A random loopback address of its own: 9999 there collides with no other
     # server (nor a concurrent grade under the partial isolation), unless a
     # socket is bound to 9999 on every address; then the server must at
@@ -145,8 +154,24 @@ expect_sends() {
     # The port is now taken by the first server: a second one cannot bind it.
     run_prog -l 5 udp_server -b "$a" -p 9999
     expect_status 1 "le code de sortie quand le port 9999 est déjà pris"
-    expect_stderr_matches "^udp_server: " "un message « udp_server: … » qui dit pourquoi l'écoute est impossible"
+    expect_stderr_matches "^udp_server: .*adresse déjà utilisée" \
+        "un message « udp_server: … : adresse déjà utilisée » (la raison : errno de bind, EADDRINUSE)"
     [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
+    # An address this machine does not have (TEST-NET-1, RFC 5737).
+    run_prog -l 5 udp_server -b 192.0.2.1 -p 0
+    expect_status 1 "le code de sortie pour -b 192.0.2.1 (adresse absente de la machine)"
+    expect_stderr_matches "^udp_server: .*adresse non disponible" \
+        "un message « udp_server: … : adresse non disponible sur cette machine » (EADDRNOTAVAIL)"
+    [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
+    # A name no resolver knows: only in the full sandbox, whose resolv.conf
+    # names the lab's own loopback (elsewhere it would ask a real server).
+    if [ "$SANDBOX_MODE" != partial ]; then
+        run_prog -l 10 udp_server -b nom-inconnu.test -p 0
+        expect_status 1 "le code de sortie pour -b nom-inconnu.test"
+        expect_stderr_matches "^udp_server: nom-inconnu\.test : " \
+            "« udp_server: nom-inconnu.test : RAISON » (le message de net_gai_strerror)"
+        [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
+    fi
 }
 
 # @points 5
@@ -192,12 +217,28 @@ expect_sends() {
     expect_status 0
     [ "$output" = "$big" ] ||
         fail_fr "une réponse de 6000 octets" "6000 octets (un tampon de 65536 : UDP ne renvoie jamais la suite d'un datagramme coupé)" "$(wc -c <"$T/out") octets"
+    # An empty message is an empty datagram, and an empty reply a reply,
+    # even after a first datagram lost (the wait's errno is stale by then).
+    start_udppeer -D 1
+    run_prog -l 10 udp_client -t 0.3 -r 2 127.0.0.1 "$UPORT" ""
+    expect_status 0 "le code de sortie pour un message vide (le premier datagramme perdu)"
+    [ ! -s "$T/out" ] && [ ! -s "$T/err" ] ||
+        fail_fr "les sorties pour une réponse vide" "rien sur l'une ni l'autre" "$(show "$T/out") / $(show "$T/err")"
+    expect_sends 2 "un datagramme vide perdu, puis un réémis qui reçoit sa réponse vide"
+    # Over 65507 bytes, no datagram can carry it: send's own error, at once.
+    start_udppeer
+    run_prog -l 10 udp_client -t 3 127.0.0.1 "$UPORT" "$(head -c 70000 /dev/zero | tr '\0' 'x')"
+    expect_status 1 "le code de sortie pour un message de 70000 octets"
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:$UPORT : message trop long" \
+        "« udp_client: 127.0.0.1:$UPORT : message trop long pour un datagramme » (l'erreur de send, EMSGSIZE)"
+    [ ! -s "$T/out" ] || fail_fr "la sortie standard" "(rien)" "$(show "$T/out")"
+    expect_elapsed 0 1500 "la durée pour un message trop long (send échoue aussitôt, rien à attendre)"
 }
 
 # @points 5
 # @req R6 R9
 # @hint getaddrinfo (AF_UNSPEC, SOCK_DGRAM) et chaque adresse essayée : un refus fait passer à la suivante — man 3 getaddrinfo
-@test "udp_client en IPv6 (::1) et avec un nom (localhost)" {
+@test "udp_client en IPv6 (::1) et avec un nom (localhost) : l'adresse suivante seulement après un refus" {
     require_ipv6
     start_udppeer -b ::1
     run_prog udp_client -t 3 ::1 "$UPORT" "six"
@@ -208,6 +249,18 @@ expect_sends() {
     run_prog udp_client -t 3 localhost "$UPORT" "quatre"
     expect_status 0
     expect_stdout_eq "quatre"
+    # On the first address (::1): answered there, nothing sent to the next.
+    start_udppeer -b ::1
+    run_prog udp_client -t 3 localhost "$UPORT" "premier"
+    expect_status 0 "le code de sortie quand ::1, la première adresse de localhost, répond"
+    expect_stdout_eq "premier"
+    # Silent there: only a refusal moves on; after a timeout, the datagram
+    # is not sent elsewhere (a request must not run twice).
+    start_udppeer -q -b ::1
+    run_prog -l 10 udp_client -t 0.3 -r 0 localhost "$UPORT" "muet"
+    expect_status 1 "le code de sortie quand ::1 ne répond pas"
+    expect_stderr_matches "^udp_client: \[::1\]:$UPORT : délai dépassé" \
+        "« udp_client: [::1]:$UPORT : délai dépassé » (un délai dépassé ne fait pas passer à l'adresse suivante, seul un refus)"
 }
 
 # @points 10
@@ -229,7 +282,8 @@ expect_sends() {
     start_udppeer -q
     run_prog -l 10 udp_client -t 0.2 -r 2 127.0.0.1 "$UPORT" "abcd"
     expect_status 1
-    expect_stderr_matches "délai" "un message qui dit « délai dépassé »"
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:$UPORT : délai dépassé" \
+        "« udp_client: 127.0.0.1:$UPORT : délai dépassé » (l'adresse essayée, puis la raison)"
     [ ! -s "$T/out" ] || fail_fr "la sortie standard sans réponse" "(rien)" "$(show "$T/out")"
     expect_sends 3 "-r 2 : trois envois en tout"
     start_udppeer -q
@@ -277,7 +331,8 @@ expect_sends() {
     start_fake closed
     run_prog udp_client -t 5 -r 3 127.0.0.1 "$FAKE_PORT" "personne ?"
     expect_status 1
-    expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:$FAKE_PORT : connexion refusée" \
+        "« udp_client: 127.0.0.1:$FAKE_PORT : connexion refusée »"
     expect_elapsed 0 2000 "la durée face à un port fermé (sans attendre -t 5 ni réémettre)"
 }
 
