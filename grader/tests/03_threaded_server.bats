@@ -76,6 +76,30 @@ LOAD_FLAGS=(-U)
 }
 
 # @points 5
+# @req R6
+# @hint recv_timeout et send_all avec le délai -t : un client muet, ou qui ne lit pas, libère son thread ; recv qui rend 0 est un départ normal, pas une erreur — man 2 poll
+@test "-t 1 : un client muet ou qui ne lit pas est déconnecté avec « délai dépassé » ; un départ normal n'est pas une erreur" {
+    start_threaded -t 1
+    probe session 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test"
+    wait_count "$SERVER_LOG" '^Client déconnecté: ' 1 5 ||
+        fail_fr "le départ du client" "une ligne « Client déconnecté »" "$(show "$SERVER_LOG")"
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur après un départ normal" "(rien : recv qui rend 0 n'est pas une erreur)" "$(show "$SERVER_ERR")"
+    # One silent client, one that sends without ever reading its replies.
+    start_bg idle "$FAKE_DIR/probe" hold -t 20 127.0.0.1 "$SERVER_PORT"
+    start_bg flood "$FAKE_DIR/load" -c 0 -f 1 -F 67108864 -H 60 127.0.0.1 "$SERVER_PORT"
+    wait_count "$SERVER_LOG" '^Client déconnecté: ' 3 8 ||
+        fail_fr "les départs du client muet et de celui qui ne lit pas (-t 1)" \
+            "déconnectés après 1 s chacun (recv_timeout, send_all avec le délai)" \
+            "$(grep -c '^Client déconnecté: ' "$SERVER_LOG") départ(s) sur 3 — journal : $(show "$SERVER_LOG")"
+    local n
+    n=$(grep -Ec '^threaded_server: client (127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+ : délai dépassé$' "$SERVER_ERR")
+    [ "$n" = 2 ] ||
+        fail_fr "la sortie d'erreur" "deux lignes « threaded_server: client ADRESSE : délai dépassé »" "$(show "$SERVER_ERR")"
+}
+
+# @points 5
 # @req R3 R4
 # @hint une ligne entière par appel, sous un seul verrou (log_line) — man 3 pthread_mutex_lock, man 3 flockfile
 @test "sous la charge, les lignes du journal ne se mélangent pas" {
@@ -94,7 +118,7 @@ LOAD_FLAGS=(-U)
             "$(grep -c '^Nouveau client: ' "$SERVER_LOG") arrivées, $(grep -c '^Client déconnecté: ' "$SERVER_LOG") départs ; lignes mêlées : $(show - <<<"${bad:-(aucune)}")"
 }
 
-# @points 10
+# @points 5
 # @req R4
 # @hint un client muet bloque son seul thread : accept revient aussitôt au client suivant — man 2 accept, man 7 pthreads
 @test "10 clients inactifs ne ralentissent pas l'aller-retour d'un client actif" {

@@ -3,6 +3,10 @@
 # The peers are the grader's udppeer (grader/fakes/udppeer.c): a client for
 # the server, a devious server for the client; never the student's other program.
 
+# @hosts ::1 trois.lab
+# @hosts 127.0.0.1 trois.lab
+# @hosts 127.0.0.2 trois.lab
+
 load ../lib/helpers
 
 # Starts the student's server on a free UDP port: SERVER_PORT, SERVER_LOG…
@@ -58,6 +62,9 @@ expect_sends() {
     usend -t 3 -m '' 127.0.0.1 "$SERVER_PORT"
     [ "$ustatus" = 0 ] && [ ! -s "$T/usend.out" ] ||
         fail_fr "la réponse à un datagramme vide" "un datagramme vide" "$(show "$T/usend.err")"
+    # Every reply sent: nothing to report (sendto of 0 bytes returns 0).
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur du serveur après deux réponses envoyées" "(rien : aucune erreur)" "$(show "$SERVER_ERR")"
 }
 
 # @points 5
@@ -170,6 +177,8 @@ expect_sends() {
         expect_status 1 "le code de sortie pour -b nom-inconnu.test"
         expect_stderr_matches "^udp_server: nom-inconnu\.test : " \
             "« udp_server: nom-inconnu.test : RAISON » (le message de net_gai_strerror)"
+        [ "$(grep -c '' "$T/err")" = 1 ] ||
+            fail_fr "la sortie d'erreur pour un nom inconnu" "une seule ligne : rien ne continue après l'échec de getaddrinfo" "$(show "$T/err")"
         [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
     fi
 }
@@ -261,6 +270,15 @@ expect_sends() {
     expect_status 1 "le code de sortie quand ::1 ne répond pas"
     expect_stderr_matches "^udp_client: \[::1\]:$UPORT : délai dépassé" \
         "« udp_client: [::1]:$UPORT : délai dépassé » (un délai dépassé ne fait pas passer à l'adresse suivante, seul un refus)"
+    # trois.lab (this lab's /etc/hosts): ::1, 127.0.0.1, 127.0.0.2. Refused
+    # on ::1, an empty reply on 127.0.0.1 is a reply: nothing sent further.
+    if [ "$SANDBOX_MODE" != partial ]; then
+        start_udppeer -b 127.0.0.1
+        run_prog -l 10 udp_client -t 2 -r 0 trois.lab "$UPORT" ""
+        expect_status 0 "le code de sortie pour une réponse vide de 127.0.0.1, deuxième adresse de trois.lab"
+        [ ! -s "$T/out" ] && [ ! -s "$T/err" ] ||
+            fail_fr "les sorties pour une réponse vide" "rien sur l'une ni l'autre" "$(show "$T/out") / $(show "$T/err")"
+    fi
 }
 
 # @points 10
@@ -339,13 +357,16 @@ expect_sends() {
 # @points 5
 # @req R13
 # @hint close() de la socket, freeaddrinfo — valgrind --leak-check=full --track-fds=yes
-@test "mémoire : udp_server sans erreur, ni fuite, ni descripteur ouvert" {
+@test "mémoire : udp_server sans erreur, ni fuite, ni descripteur ouvert, port déjà pris compris" {
     use_valgrind
     start_udp
     usend -t 10 -m 'valgrind' 127.0.0.1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = VALGRIND ] || fail_fr "la réponse sous valgrind" "VALGRIND" "$(show "$T/usend.out")"
     usend -t 10 -n 65507 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     usend -t 10 -m '' 127.0.0.1 "$SERVER_PORT"
+    # The error path too: the port is taken, the socket must still be closed.
+    run_prog -l 30 udp_server -b 127.0.0.1 -p "$SERVER_PORT"
+    expect_status 1 "le code de sortie sous valgrind quand le port est déjà pris"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
