@@ -167,7 +167,7 @@ LOAD_FLAGS=(-U)
         fail_fr "la réponse après les réinitialisations" "ENCORE LA" "$(show "$T/probe.out")"
 }
 
-# @points 10
+# @points 5
 # @req R5
 # @hint plein : ne plus appeler accept, attendre une place (pthread_cond_wait) ; les clients attendent dans la file de listen — man 3 pthread_cond_wait
 @test "-m 4 : jamais plus de 4 clients servis (ni de threads), les suivants attendent leur tour" {
@@ -188,6 +188,56 @@ LOAD_FLAGS=(-U)
     wait_count "$SERVER_LOG" '^Nouveau client: ' 10 5 ||
         fail_fr "les clients en attente, une fois les premiers partis" "servis à leur tour (10 « Nouveau client »)" \
             "$(grep -c '^Nouveau client: ' "$SERVER_LOG")"
+}
+
+# @points 5
+# @req R10
+# @hint accept : EMFILE laisse le client dans la file, patienter (wait_fd(-1, 0, 100)) avant de réessayer ; pthread_create rend son code d'erreur (pas errno) : message, close, free — UNP §16.6, man 3 pthread_create
+@test "limites du système : sans descripteur (EMFILE), il patiente ; sans thread, il ferme ce client et sert les suivants" {
+    # 6 descriptors: 0-2, the stop pipe and the listening socket fill them,
+    # so every accept fails with EMFILE while a client waits in the queue.
+    LIMIT_NOFILE=6
+    start_threaded
+    probe hold -t 1.5 127.0.0.1 "$SERVER_PORT"
+    local lines ticks
+    lines=$(grep -c "^threaded_server: accept : trop de descripteurs" "$SERVER_ERR")
+    ((lines >= 1)) || fail_fr "le message d'accept quand les descripteurs manquent" \
+        "« threaded_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
+    ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s" \
+        "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
+    ! grep -q '^Nouveau client' "$SERVER_LOG" ||
+        fail_fr "le journal quand accept échoue" "aucun « Nouveau client » (pas de client, on réessaie plus tard)" \
+            "$(grep -m1 '^Nouveau client' "$SERVER_LOG")"
+    # utime + stime, in clock ticks (100 a second).
+    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null)
+    ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
+        "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
+    stop_server "$SERVER_PID"
+    [ "$server_status" = 0 ] || fail_fr "l'arrêt après les échecs d'accept" "code 0" "$(status_text "$server_status")"
+    # Threads: the sandbox's own count (under the partial isolation, every
+    # process of the machine's nobody counts too: not measurable there).
+    [ "$SANDBOX_MODE" != partial ] || return 0
+    LIMIT_NOFILE=256 LIMIT_NPROC=4
+    start_threaded
+    local base
+    base=$(proc_fds "$SERVER_PID")
+    start_bg idle "$FAKE_DIR/load" -c 0 -i 6 -H 1 127.0.0.1 "$SERVER_PORT"
+    wait_line "$SERVER_ERR" '^threaded_server: thread : ' 5 ||
+        fail_fr "le message quand pthread_create échoue (limite de 4 processus et threads)" \
+            "« threaded_server: thread : ressource temporairement indisponible »" "$(show "$SERVER_ERR")"
+    wait "$BG_PID" 2>/dev/null
+    wait_count "$SERVER_LOG" '^Client déconnecté: ' "$(grep -c '^Nouveau client: ' "$SERVER_LOG")" 5 || true
+    probe session 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie d'un client venu après les échecs de pthread_create (le serveur continue)"
+    local i now=
+    for ((i = 0; i < 100; i++)); do
+        now=$(proc_fds "$SERVER_PID")
+        [ "$now" = "$base" ] && break
+        sleep 0.05
+    done
+    [ "$now" = "$base" ] ||
+        fail_fr "les descripteurs du serveur (/proc/PID/fd) après les clients refusés faute de thread" \
+            "$base, comme au départ (chaque client refusé fermé)" "$now"
 }
 
 # @points 5

@@ -167,7 +167,7 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0) {
-        fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": signaux : %s\n", net_strerror(errno));
         return 1;
     }
     /* SOMAXCONN, not the course's 5: with a full queue the kernel drops a
@@ -191,7 +191,10 @@ int main(int argc, char **argv)
 
     /* TODO(lab 03): boucle jusqu'à l'arrêt : slot = wait_slot() (bloque tant
      * que -m clients sont servis), attendre un client avec wait_fd(lfd),
-     * accept(), start_client(). Après la boucle : stop_clients().
+     * accept(), start_client(). Si accept échoue faute de descripteurs
+     * (EMFILE, ENFILE) : message, puis wait_fd(-1, 0, 100) avant de
+     * réessayer (le client reste dans la file ; sans pause, la boucle
+     * occuperait le processeur). Après la boucle : stop_clients().
      */
     (void)cfd; (void)slot; (void)wait_slot; (void)start_client;
     (void)stop_clients;

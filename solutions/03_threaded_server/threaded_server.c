@@ -171,7 +171,7 @@ static void start_client(struct server *srv, int slot, int cfd)
     }
     pthread_mutex_unlock(&srv->lock);
     if (err != 0) {
-        fprintf(stderr, PROG ": thread : %s\n", strerror(err));
+        fprintf(stderr, PROG ": thread : %s\n", net_strerror(err));
         close(cfd);
         free(c);
     }
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0) {
-        fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": signaux : %s\n", net_strerror(errno));
         return 1;
     }
     /* SOMAXCONN, not the course's 5: with a full queue the kernel drops a
@@ -263,17 +263,25 @@ int main(int argc, char **argv)
     /* BEGIN SOLUTION
      * TODO(lab 03): boucle jusqu'à l'arrêt : slot = wait_slot() (bloque tant
      * que -m clients sont servis), attendre un client avec wait_fd(lfd),
-     * accept(), start_client(). Après la boucle : stop_clients().
+     * accept(), start_client(). Si accept échoue faute de descripteurs
+     * (EMFILE, ENFILE) : message, puis wait_fd(-1, 0, 100) avant de
+     * réessayer (le client reste dans la file ; sans pause, la boucle
+     * occuperait le processeur). Après la boucle : stop_clients().
      * STUB: (void)cfd; (void)slot; (void)wait_slot; (void)start_client;
      * STUB: (void)stop_clients;
      * STUB: close(lfd);
      */
     while ((slot = wait_slot(&srv)) >= 0 && wait_fd(lfd, POLLIN, -1) > 0) {
         cfd = accept(lfd, NULL, NULL);
-        if (cfd >= 0)
+        if (cfd >= 0) {
             start_client(&srv, slot, cfd);
-        else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
-            fprintf(stderr, PROG ": accept : %s\n", net_strerror(errno));
+        } else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN) {
+            int err = errno;
+
+            fprintf(stderr, PROG ": accept : %s\n", net_strerror(err));
+            if (err == EMFILE || err == ENFILE)
+                wait_fd(-1, 0, 100); /* back off, as UNP §16.6 does */
+        }
     }
     close(lfd);
     stop_clients(&srv);
