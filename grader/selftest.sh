@@ -160,6 +160,7 @@ done
 echo "   ($(elapsed "$t0"))"
 
 section "Squelettes : compilent et n'ont pas tous les points"
+t0=$SECONDS
 : >"$WORK/skel.tsv"
 bash grader/grade.sh --quiet --tree labs --summary "$WORK/skel.tsv" all >"$WORK/skel.log" 2>&1
 for f in grader/tests/[0-9][0-9]_*.bats; do
@@ -177,6 +178,49 @@ for f in grader/tests/[0-9][0-9]_*.bats; do
         fail "squelette du lab $n : ${pts:-?}/${max:-?}" "$WORK/skel.log"
     fi
 done
+
+echo "   ($(elapsed "$t0"))"
+
+# --- Hostile submissions (checked in their own section below) --------------
+# Each hostile submission (grader/hostile/NAME/NN_lab/) and a few made here
+# is graded without valgrind, in parallel; then, for each: the grade ended
+# within its bound, the expected French reason is in the report, nothing
+# of it is left running, and no file outside the run folder changed.
+H=$WORK/hostile
+mkdir -p "$H/trees" "$H/tmp" && chmod 711 "$H" "$H/tmp"
+cp -R grader/hostile/. "$H/trees/"
+# Including the reference by absolute path, by a path relative to where a
+# student's labs/ sits in the teacher's repository, and by a symlink.
+mkdir -p "$H/trees/include_abs/01_tcp_client" "$H/trees/symlink/01_tcp_client"
+printf '#include "%s/solutions/01_tcp_client/tcp_client.c"\n' "$ROOT" >"$H/trees/include_abs/01_tcp_client/tcp_client.c"
+ln -s "$ROOT/solutions/01_tcp_client/tcp_client.c" "$H/trees/symlink/01_tcp_client/tcp_client.c"
+REL=$ROOT/build/selftest-rel.$$
+mkdir -p "$REL/labs/01_tcp_client"
+echo '#include "../../../../solutions/01_tcp_client/tcp_client.c"' >"$REL/labs/01_tcp_client/tcp_client.c"
+ln -s "$REL/labs" "$H/trees/include_rel"
+# A source name made to break a shell or a make recipe.
+mkdir -p "$H/trees/badname/01_tcp_client"
+cp solutions/01_tcp_client/tcp_client.c "$H/trees/badname/01_tcp_client/"
+echo 'int main(void) { return 0; }' >"$H/trees/badname/01_tcp_client/z;touch pwned;'q\" \$(touch pwned2).c"
+# NAME_partial: the same copy graded with the partial isolation.
+HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
+    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01)
+git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
+touch "$H/stamp"
+sleep 1
+grade_hostile() {
+    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
+    [ "${name%_partial}" != "$name" ] && sandbox=none
+    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
+        --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
+    echo "$? $((SECONDS - start))" >"$H/$name.rc"
+}
+export -f grade_hostile
+export H ROOT
+# Graded in the background from here, beside the mutants: these grades
+# mostly wait (budgets, limits), and the mutants' do not depend on them.
+{ printf '%s\n' "${HOSTILE[@]}" | xargs -P "$JOBS" -I{} bash -c 'grade_hostile "$1"' _ {}; } &
+HOSTILE_JOB=$!
 
 section "Mutants : chaque variante fautive perd des points"
 t0=$SECONDS
@@ -232,6 +276,7 @@ done
 echo "   ($(elapsed "$t0"))"
 
 section "Le correcteur lui-même"
+t0=$SECONDS
 # Figures derived from the rubrics, never typed: each lab's points without
 # its memory tests (what NOVALGRIND=1 can reach) and its number of tests.
 rubric_sum() { python3 grader/lib/rubric.py tsv "$1" | awk -F'\t' -v re="$2" '$2 ~ re { s += $1 } END { print s + 0 }'; }
@@ -446,43 +491,12 @@ dist_ok() {
 }
 check "make dist : archive étudiante sans solutions, notable telle quelle, make test non proposé" dist_ok
 
+echo "   ($(elapsed "$t0"))"
+
 section "Copies hostiles : bornées, expliquées, nettoyées"
-# Each hostile submission (grader/hostile/NAME/NN_lab/) and a few made here
-# is graded without valgrind, in parallel; then, for each: the grade ended
-# within its bound, the expected French reason is in the report, nothing
-# of it is left running, and no file outside the run folder changed.
-H=$WORK/hostile
-mkdir -p "$H/trees" "$H/tmp" && chmod 711 "$H" "$H/tmp"
-cp -R grader/hostile/. "$H/trees/"
-# Including the reference by absolute path, by a path relative to where a
-# student's labs/ sits in the teacher's repository, and by a symlink.
-mkdir -p "$H/trees/include_abs/01_tcp_client" "$H/trees/symlink/01_tcp_client"
-printf '#include "%s/solutions/01_tcp_client/tcp_client.c"\n' "$ROOT" >"$H/trees/include_abs/01_tcp_client/tcp_client.c"
-ln -s "$ROOT/solutions/01_tcp_client/tcp_client.c" "$H/trees/symlink/01_tcp_client/tcp_client.c"
-REL=$ROOT/build/selftest-rel.$$
-mkdir -p "$REL/labs/01_tcp_client"
-echo '#include "../../../../solutions/01_tcp_client/tcp_client.c"' >"$REL/labs/01_tcp_client/tcp_client.c"
-ln -s "$REL/labs" "$H/trees/include_rel"
-# A source name made to break a shell or a make recipe.
-mkdir -p "$H/trees/badname/01_tcp_client"
-cp solutions/01_tcp_client/tcp_client.c "$H/trees/badname/01_tcp_client/"
-echo 'int main(void) { return 0; }' >"$H/trees/badname/01_tcp_client/z;touch pwned;'q\" \$(touch pwned2).c"
-# NAME_partial: the same copy graded with the partial isolation.
-HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
-    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01)
-git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
-touch "$H/stamp"
-sleep 1
-grade_hostile() {
-    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
-    [ "${name%_partial}" != "$name" ] && sandbox=none
-    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
-        --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
-    echo "$? $((SECONDS - start))" >"$H/$name.rc"
-}
-export -f grade_hostile
-export H ROOT
-printf '%s\n' "${HOSTILE[@]}" | xargs -P "$JOBS" -I{} bash -c 'grade_hostile "$1"' _ {}
+t0=$SECONDS
+# (graded since the mutants' section, beside it: mostly waiting on budgets)
+wait "$HOSTILE_JOB"
 rm -rf "$REL"
 sleep 0.5
 hostile_ok() {
@@ -539,6 +553,8 @@ nothing_changed() {
     [ ! -e /root/forged ] && [ ! -e /usr/forged ]
 }
 check "copies hostiles : aucun fichier modifié hors du dossier de la notation" nothing_changed
+
+echo "   ($(elapsed "$t0"))"
 
 # --- Generated mutants (grader/mutate.py) ------------------------------------
 # A fixed sample of the mutants make mutate generates, one per operator or
