@@ -158,7 +158,7 @@ int main(int argc, char **argv)
     sigaddset(&stops, SIGINT);
     sigaddset(&stops, SIGTERM);
     if (stop_setup() < 0 || sigprocmask(SIG_BLOCK, &stops, &wait_mask) < 0) {
-        fprintf(stderr, PROG ": signaux : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": signaux : %s\n", net_strerror(errno));
         return 1;
     }
     lfd = tcp_listen(host, port, SOMAXCONN, &gai);
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
            serve_round(lfd, conns, &wait_mask, &paused_until) == 0)
         continue;
     if (!stop_requested())
-        fprintf(stderr, PROG ": select : %s\n", strerror(errno));
+        fprintf(stderr, PROG ": select : %s\n", net_strerror(errno));
     for (fd = 0; fd < FD_SETSIZE; fd++)
         if (conns[fd] != NULL)
             drop(conns, fd);
