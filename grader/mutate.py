@@ -427,9 +427,20 @@ class Runner:
         t0 = time.monotonic()
         tree, dst = self.tree_for("m.%s" % mu.id.replace(":", "_"),
                                   {mu.fname: "".join(mu.apply(lines))})
-        rc, out = self.run(["make", "-s", "--no-print-directory", "BUILD=" + self.work + "/build",
-                            "prog", "SRC=" + os.path.join(dst, mu.fname),
-                            "OUT=" + os.path.join(tree, "bin", "x")])
+        # Each program of the lab with the lab's units (a .c beside its .h,
+        # e.g. dns_parse.c) linked in, as grade.sh builds them: a mutated
+        # unit alone has no main, a program alone lacks its unit.
+        names = sorted(n for n in os.listdir(dst) if n.endswith(".c"))
+        units = [os.path.join(dst, n) for n in names if os.path.exists(os.path.join(dst, n[:-2] + ".h"))]
+        rc, out = 0, ""
+        for n in names:
+            if os.path.join(dst, n) in units:
+                continue
+            rc, out = self.run(["make", "-s", "--no-print-directory", "BUILD=" + self.work + "/build",
+                                "prog", "SRC=" + " ".join([os.path.join(dst, n)] + units),
+                                "OUT=" + os.path.join(tree, "bin", "x")])
+            if rc != 0:
+                break
         if rc != 0:
             mu.verdict, mu.log = "noncompile", out
         else:
