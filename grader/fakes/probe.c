@@ -33,6 +33,7 @@ struct opts {
     const char *file;
     long rcvbuf; /* 0: leave the system default */
     long delay_ms;
+    long pause_ms; /* echo: nothing read during the first pause_ms */
     const char *text; /* NULL: the mode's default */
     int wait_ms;
 };
@@ -46,7 +47,7 @@ static void usage(const char *msg)
     fprintf(stderr,
             "usage: probe MODE [options] HOST PORT    (-t SEC, défaut 10)\n"
             "  echo    [-n BYTES] [-s SEED] [-f FILE] [-R RCVBUF] "
-            "[-D DELAY_MS]\n"
+            "[-D DELAY_MS] [-P PAUSE_MS]\n"
             "  reset   [-n BYTES]\n"
             "  session [-m TEXT] [-w SEC]\n"
             "  hold    [-m TEXT]\n");
@@ -142,6 +143,7 @@ static int run_echo(int fd, const struct opts *o)
     ssize_t n;
     int rc = 1, done_sending = 0, r;
     uint64_t state = o->seed;
+    double read_from;
 
     if (o->file != NULL) {
         data = load_file(o->file, &len);
@@ -161,9 +163,15 @@ static int run_echo(int fd, const struct opts *o)
         done_sending = 1;
     }
     p.fd = fd;
+    read_from = now_ms() + (double)o->pause_ms;
     for (;;) {
-        p.events = POLLIN | (done_sending ? 0 : POLLOUT);
-        r = poll(&p, 1, o->timeout_ms);
+        /* During the pause, only send: the echo piles up in the server. */
+        int pausing = now_ms() < read_from;
+
+        p.events = (pausing ? 0 : POLLIN) | (done_sending ? 0 : POLLOUT);
+        r = poll(&p, 1, pausing ? (int)(read_from - now_ms()) + 1 : o->timeout_ms);
+        if (r == 0 && pausing)
+            continue;
         if (r < 0 && errno == EINTR && !stop_requested())
             continue;
         if (r <= 0) {
@@ -330,7 +338,7 @@ static const struct {
     const char *allowed;
     int (*run)(int fd, const struct opts *o);
 } modes[] = {
-    {"echo", "tnsfRD", run_echo},
+    {"echo", "tnsfRDP", run_echo},
     {"reset", "tn", run_reset},
     {"session", "tmw", run_session},
     {"hold", "tm", run_hold},
@@ -358,11 +366,12 @@ static size_t parse_args(int argc, char **argv, struct opts *o)
     o->file = NULL;
     o->rcvbuf = 0;
     o->delay_ms = 0;
+    o->pause_ms = 0;
     o->text = NULL;
     o->wait_ms = 0;
     opterr = 0;
     /* argv + 1: the mode plays argv[0] so options may follow it. */
-    while ((c = getopt(argc - 1, argv + 1, ":t:n:s:f:R:D:m:w:")) != -1) {
+    while ((c = getopt(argc - 1, argv + 1, ":t:n:s:f:R:D:P:m:w:")) != -1) {
         if (c == ':')
             usage("argument manquant");
         if (c == '?' || strchr(modes[m].allowed, c) == NULL)
@@ -392,6 +401,10 @@ static size_t parse_args(int argc, char **argv, struct opts *o)
         case 'D':
             if (parse_long(optarg, 0, 86400000L, &o->delay_ms) < 0)
                 usage("délai invalide");
+            break;
+        case 'P':
+            if (parse_long(optarg, 0, 86400000L, &o->pause_ms) < 0)
+                usage("pause invalide");
             break;
         case 'm':
             o->text = optarg;

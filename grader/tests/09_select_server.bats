@@ -38,7 +38,7 @@ proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # @points 5
 # @req R2
-# @hint send non bloquant : envoi partiel ou EAGAIN, le reste attend dans le tampon de sortie du client, écriture surveillée seulement alors — man 2 send, man 2 select
+# @hint send non bloquant : envoi partiel ou EAGAIN, le reste attend dans le tampon de sortie du client (ramené au début, memmove, avant le recv suivant), écriture surveillée seulement alors — man 2 send, man 2 select
 @test "un client à petite fenêtre de réception reçoit tout son écho (8 Mio, EAGAIN)" {
     start_select
     # A 4 KiB window: the non-blocking send() takes part of the echo, or
@@ -47,6 +47,23 @@ proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
     probe echo -n 8388608 -s "$SEED" -R 4096 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
+    # A client that also reads slowly: the echo piles up, send() takes part of
+    # it while more comes in, and the rest must move to the buffer's front.
+    # With a 16 KiB send buffer (set in this lab's own network namespace
+    # only: never under the partial isolation), select's "writable" no
+    # longer means room for all the pending echo: send() takes part of it
+    # while more comes in, and the rest must move to the buffer's front
+    # before the next recv. The client pauses before reading, so it does.
+    [ "$SANDBOX_MODE" != partial ] || return 0
+    local wmem=/proc/sys/net/ipv4/tcp_wmem saved
+    saved=$(cat "$wmem") && echo "4096 16384 16384" >"$wmem" ||
+        fail_fr "le tampon d'envoi de l'espace de noms réseau du lab" "réglable (tcp_wmem)" "refusé"
+    start_select
+    "$FAKE_DIR/peer" gen -n 2097152 -s "$SEED" >"$T/expected2"
+    probe echo -n 2097152 -s "$SEED" -R 4096 -P 100 127.0.0.1 "$SERVER_PORT"
+    echo "$saved" >"$wmem"
+    expect_status 0 "le code de sortie du client ($(show "$T/probe.err"))"
+    expect_same_bytes "$T/expected2" "$T/probe.out" "l'écho quand send() n'en prend qu'une partie pendant que d'autres données arrivent (tampon d'envoi de 16 Kio)"
 }
 
 # @points 5
