@@ -183,13 +183,14 @@ lab_annotation() { sed -n "s/^# @$2 //p" "$1"; }
 # sandbox's prefix; a message about a file outside the lab (an #include of
 # some other file) is replaced by one line, never its content.
 cc_filter() {
-    awk -v src="$1" -v common="$2" '
+    awk -v src="$1" -v common="$2" -v gsrc="${3:-/nonexistent/}" '
     function strip(line,    i) {
         while ((i = index(line, src)) > 0) line = substr(line, 1, i - 1) substr(line, i + length(src))
         while ((i = index(line, common)) > 0) line = substr(line, 1, i - 1) "common/" substr(line, i + length(common))
+        while ((i = index(line, gsrc)) > 0) line = substr(line, 1, i - 1) "correcteur/" substr(line, i + length(gsrc))
         return line
     }
-    function loc_ok(path) { return index(path, src) == 1 || index(path, common) == 1 || path ~ /^\/usr\// }
+    function loc_ok(path) { return index(path, src) == 1 || index(path, common) == 1 || index(path, gsrc) == 1 || path ~ /^\/usr\// }
     /^ / && !/^ +from / { if (keep) print strip($0); next }
     {
         path = $0
@@ -231,19 +232,30 @@ compile_lab() {
             progs+=("${p%.c}: $p")
         done
     fi
-    local srcdir=/lab/src commondir=/lab/common libdir=/lab outdir=/work
+    # "@grader/…" in a program's files: a source of the grader's own (a unit
+    # test linked with the student's unit), read from the repository.
+    mkdir -p "$stage/grader"
+    local srcdir=/lab/src commondir=/lab/common libdir=/lab outdir=/work gdir=/lab/grader
     if [ "$SANDBOX_MODE" = partial ]; then
-        srcdir=$stage/src commondir=$stage/common libdir=$stage outdir=$out
+        srcdir=$stage/src commondir=$stage/common libdir=$stage outdir=$out gdir=$stage/grader
     fi
     local spec name files f argv
     for spec in "${progs[@]}"; do
         name=${spec%%:*} files=${spec#*:}
         argv=("$CC")
         read -r -a f <<<"$CFLAGS"; argv+=("${f[@]}")
-        argv+=("-I$commondir" -o "$outdir/$name")
+        argv+=("-I$srcdir" "-I$commondir" -o "$outdir/$name")
         read -r -a f <<<"$files"
         local x
         for x in "${f[@]}"; do
+            if [ "${x#@}" != "$x" ]; then
+                x=${x#@}
+                case $x in grader/*.c) ;; *) echo "grade.sh: source du correcteur invalide : $x" >&2; exit 3 ;; esac
+                case $x in *..*) echo "grade.sh: source du correcteur invalide : $x" >&2; exit 3 ;; esac
+                cp "$ROOT/$x" "$stage/grader/" && chmod a+r "$stage/grader/${x##*/}" || exit 3
+                argv+=("$gdir/${x##*/}")
+                continue
+            fi
             [ -f "$stage/src/$x" ] || { echo "fichier absent du lab : $x" >>"$log"; ok=1; continue 2; }
             argv+=("$srcdir/$x")
         done
@@ -257,7 +269,7 @@ compile_lab() {
                 --cpu=60 --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
         ) </dev/null >"$RUN_DIR/cc.out" 2>&1 || rc=$?
         [ -n "${GRADER_CC_RAW:-}" ] && cat "$RUN_DIR/cc.out" >>"$GRADER_CC_RAW"
-        cc_filter "$srcdir/" "$commondir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
+        cc_filter "$srcdir/" "$commondir/" "$gdir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
         case $rc in
         0) ;;
         124 | 137) echo "compilation de $name arrêtée : plus de 60 s (un #include sans fin ?)" >>"$log"; ok=1 ;;

@@ -4,6 +4,7 @@
 # fake DNS server (grader/fakes/fakedns.c), never from a real DNS server.
 # @program resolve: resolve.c
 # @program dnsquery: dnsquery.c dns_parse.c
+# @program dns_parse_test: dns_parse.c @grader/fuzz/dns_parse_test.c
 # @hosts 192.0.2.10 double.lab
 # @hosts 2001:db8::10 double.lab
 # @hosts 192.0.2.11 simple.lab
@@ -24,6 +25,24 @@ start_dns() {
 # dq ARGS… — dnsquery against the fake server.
 dq() {
     run_prog -l 10 dnsquery -s 127.0.0.1 -p "$DNS_PORT" "$@"
+}
+
+# @points 5
+# @req R9
+# @hint dns_parse.c seul, contre les cas du correcteur (grader/fuzz/dns_parse_test.c) : chaque statut de dns_parse.h à sa place — make fuzz, RFC 1035 §4.1.4
+@test "dns_parse.c seul : les tests unitaires du correcteur (réponses saines et hostiles, statut exact)" {
+    # The student's parser linked with the grader's unit tests (TAP): first
+    # in this file, so that a broken parser is told at once.
+    run_prog -l 20 dns_parse_test
+    local plan oks bad
+    plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$T/out")
+    oks=$(grep -c '^ok ' "$T/out")
+    bad=$(grep '^not ok ' "$T/out" | head -n 5 | sed 's/^not ok [0-9]* - //')
+    [ -n "$bad" ] && fail_fr "les tests unitaires de dns_parse.c" "tous réussis" \
+        "$(grep -c '^not ok ' "$T/out") en échec, dont : $(show - <<<"$bad")"
+    [ "$status" = 0 ] && [ -n "$plan" ] && [ "$oks" = "$plan" ] ||
+        fail_fr "les tests unitaires de dns_parse.c" "un bilan complet (1..N, N tests réussis) et le code 0" \
+            "code $(status_text "$status"), ${oks} réussis sur ${plan:-?} — $(show "$T/err")"
 }
 
 # @points 10
@@ -94,7 +113,7 @@ dq() {
             "decoy.test A 192.0.2.30 (TTL 300 s), seulement" "$(show "$T/out")"
 }
 
-# @points 10
+# @points 5
 # @req R9
 # @hint un curseur qui vérifie chaque lecture ; étiquettes ≤ 63, noms ≤ 255, pointeurs strictement vers l'arrière et en nombre borné — RFC 1035 §4.1.4, STYLE (ldns, c-ares)
 @test "dnsquery : une réponse hostile donne une erreur propre et le code 1, jamais un plantage" {
