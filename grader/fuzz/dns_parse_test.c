@@ -101,9 +101,17 @@ static void test_encode(void)
     name[253] = '\0';
     check(dns_encode_name(name, out, sizeof out, &len) == DNS_OK && len == 255,
           "encodage : nom de 253 caractères accepté (255 octets)");
+    strcpy(name + 253, ".");
+    check(dns_encode_name(name, out, sizeof out, &len) == DNS_OK && len == 255,
+          "encodage : nom de 253 caractères suivi du point final accepté (255 octets)");
     strcpy(name + 253, "c");
     check(dns_encode_name(name, out, sizeof out, &len) == DNS_ERR_NAME_LONG,
           "encodage : nom de 254 caractères refusé");
+    check(dns_encode_name("a.test", out, 8, &len) == DNS_OK && len == 8,
+          "encodage : a.test dans un tampon de 8 octets, tout juste assez");
+    check(dns_encode_name("a.test", out, 7, &len) == DNS_ERR_NAME_LONG,
+          "encodage : a.test dans un tampon de 7 octets refusé (DNS_ERR_NAME_LONG)");
+    check(dns_encode_name(".", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : « . » seul refusé");
     check(dns_encode_name("a..b", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : a..b refusé");
     check(dns_encode_name("", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : nom vide refusé");
     check(dns_encode_name(".x", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : .x refusé");
