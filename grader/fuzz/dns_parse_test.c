@@ -112,6 +112,8 @@ static void test_encode(void)
     check(dns_encode_name("a.test", out, 7, &len) == DNS_ERR_NAME_LONG,
           "encodage : a.test dans un tampon de 7 octets refusé (DNS_ERR_NAME_LONG)");
     check(dns_encode_name(".", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : « . » seul refusé");
+    check(dns_encode_name("a..", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL,
+          "encodage : a.. refusé (une étiquette vide avant le point final)");
     check(dns_encode_name("a..b", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : a..b refusé");
     check(dns_encode_name("", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : nom vide refusé");
     check(dns_encode_name(".x", out, sizeof out, &len) == DNS_ERR_EMPTY_LABEL, "encodage : .x refusé");
@@ -187,7 +189,7 @@ static void test_hostile(void)
     static struct dns_reply r;
     struct msg m;
     size_t at, prev;
-    int i;
+    int i, n;
 
     m.n = 0;
     check(parse("empty", &m, &r) == DNS_ERR_TRUNCATED && !r.header_ok, "hostile : message vide");
@@ -266,6 +268,41 @@ static void test_hostile(void)
     }
     put16(&m, 0xC000 | (unsigned)prev); rr(&m, 1, 4); put(&m, "\6\6\6\6", 4);
     check(parse("hops_40", &m, &r) == DNS_ERR_HOPS, "hostile : 40 pointeurs à la suite (plafond de sauts)");
+
+    /* The limits themselves: DNS_MAX_HOPS (32) jumps pass, one more does
+     * not; a name of exactly 255 octets passes, 256 does not. */
+    for (n = 31; n <= 32; n++) {
+        start(&m, 0x8180, 2);
+        put16(&m, 0xC00C); rr(&m, 16, (unsigned)(2 * n));
+        prev = 12;
+        for (i = 0; i < n; i++) {
+            size_t here = m.n;
+            put16(&m, 0xC000 | (unsigned)prev);
+            prev = here;
+        }
+        put16(&m, 0xC000 | (unsigned)prev); rr(&m, 1, 4); put(&m, "\6\6\6\6", 4);
+        if (n == 31)
+            check(parse("hops_32", &m, &r) == DNS_OK, "limite : 32 sauts de pointeur acceptés (DNS_MAX_HOPS)");
+        else
+            check(parse("hops_33", &m, &r) == DNS_ERR_HOPS, "limite : 33 sauts de pointeur refusés");
+    }
+    for (n = 61; n <= 62; n++) {
+        start(&m, 0x8180, 1);
+        for (i = 0; i < 3; i++) {
+            put8(&m, 63);
+            memset(m.b + m.n, 'e', 63);
+            m.n += 63;
+        }
+        put8(&m, (unsigned)n);
+        memset(m.b + m.n, 'f', (size_t)n);
+        m.n += (size_t)n;
+        put8(&m, 0);
+        rr(&m, 1, 4); put(&m, "\6\6\6\6", 4);
+        if (n == 61)
+            check(parse("name_255", &m, &r) == DNS_OK, "limite : nom de 255 octets exactement accepté");
+        else
+            check(parse("name_256", &m, &r) == DNS_ERR_NAME_LONG, "limite : nom de 256 octets refusé");
+    }
 
     start(&m, 0x8180, 5);
     put16(&m, 0xC00C); rr(&m, 1, 4); put(&m, "\xc0\x00\x02\x28", 4);

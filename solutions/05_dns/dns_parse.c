@@ -76,8 +76,8 @@ enum dns_status dns_encode_name(const char *name, unsigned char *out,
 
     if (n > 0 && name[n - 1] == '.')
         n--; /* "example.com." is the same name */
-    if (n == 0)
-        return DNS_ERR_EMPTY_LABEL;
+    if (n == 0 || name[n - 1] == '.')
+        return DNS_ERR_EMPTY_LABEL; /* "", "." or "a..": an empty label */
     if (n > DNS_MAX_TEXT_NAME || n + 2 > outsize)
         return DNS_ERR_NAME_LONG;
     while (i < n) {
