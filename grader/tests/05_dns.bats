@@ -36,13 +36,15 @@ dq() {
     run_prog -l 20 dns_parse_test
     local plan oks bad
     plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$T/out")
-    oks=$(grep -c '^ok ' "$T/out")
-    bad=$(grep '^not ok ' "$T/out" | head -n 5 | sed 's/^not ok [0-9]* - //')
-    [ -n "$bad" ] && fail_fr "les tests unitaires de dns_parse.c" "tous réussis" \
+    oks=$(grep -c '^ok ' "$T/out" || true)
+    bad=$(grep '^not ok ' "$T/out" | head -n 5 | sed 's/^not ok [0-9]* - //' || true)
+    [ -z "$bad" ] || fail_fr "les tests unitaires de dns_parse.c" "tous réussis" \
         "$(grep -c '^not ok ' "$T/out") en échec, dont : $(show - <<<"$bad")"
+    # A read past the message's end hits a guard page (SIGSEGV): the last
+    # check passed is where it happened.
     [ "$status" = 0 ] && [ -n "$plan" ] && [ "$oks" = "$plan" ] ||
         fail_fr "les tests unitaires de dns_parse.c" "un bilan complet (1..N, N tests réussis) et le code 0" \
-            "code $(status_text "$status"), ${oks} réussis sur ${plan:-?} — $(show "$T/err")"
+            "code $(status_text "$status") après $oks tests réussis (dernier : $(grep '^ok ' "$T/out" | tail -n 1 | sed 's/^ok [0-9]* - //')) — une lecture après la fin du message ? $(show "$T/err")"
 }
 
 # @points 10
