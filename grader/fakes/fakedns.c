@@ -183,7 +183,11 @@ static void answer(int fd, int other, const struct query *q,
     } else if (strcmp(s, "fail.test") == 0) {
         reply_start(&m, q, 2, 0);
     } else if (strcmp(s, "tc.test") == 0) {
-        reply_start(&m, q, 0x0200, 0);
+        /* Truncated, with the part that fit: still not an answer. */
+        reply_start(&m, q, 0x0200, 1);
+        rr_a(&m, 192, 0, 2, 99, 300);
+    } else if (strcmp(s, "refused.test") == 0) {
+        reply_start(&m, q, 5, 0); /* RCODE 5, REFUSED */
     } else if (strcmp(s, "decoy.test") == 0) {
         /* Four datagrams that are not the answer, then the answer. */
         reply_start(&m, q, 0, 1);

@@ -84,23 +84,26 @@ dq() {
 # @points 5
 # @req R7 R8
 # @hint lire le bit TC et le RCODE de l'en-tête avant les réponses — RFC 1035 §4.1.1
-@test "dnsquery : NXDOMAIN, SERVFAIL, aucun enregistrement du type et réponse tronquée (TC) donnent le code 1" {
+@test "dnsquery : NXDOMAIN, SERVFAIL, autre RCODE, aucun enregistrement du type et réponse tronquée (TC) donnent le code 1" {
     start_dns
-    dq -t 3 nx.test
-    expect_status 1
-    expect_stderr_matches "^dnsquery: nx\.test : .*(NXDOMAIN|inexistant)" \
-        "« dnsquery: nx.test : domaine inexistant (NXDOMAIN) » (le nom du programme, puis le nom demandé)"
-    dq -t 3 fail.test
-    expect_status 1
-    expect_stderr_matches "^dnsquery: fail\.test : .*(SERVFAIL|échec du serveur)" \
-        "« dnsquery: fail.test : échec du serveur (SERVFAIL) »"
+    local name re what
+    while IFS=';' read -r name re what; do
+        dq -t 3 "$name"
+        expect_status 1 "le code de sortie pour $name"
+        expect_stderr_matches "^dnsquery: $name : .*($re)" "« dnsquery: $name : $what » (le nom du programme, puis le nom demandé)"
+        [ "$(grep -c '' "$T/err")" = 1 ] && [ -z "$output" ] ||
+            fail_fr "les sorties pour $name" "une seule ligne d'erreur, rien sur la sortie standard (la réponse est rejetée en entier)" \
+                "$(show "$T/err") / $(show "$T/out")"
+    done <<'EOF2'
+nx.test;NXDOMAIN|inexistant;domaine inexistant (NXDOMAIN)
+fail.test;SERVFAIL|échec du serveur;échec du serveur (SERVFAIL)
+refused.test;RCODE 5;erreur du serveur (RCODE 5)
+tc.test;tronqu;réponse tronquée (TC), même avec une partie des réponses
+EOF2
     dq -t 3 -T AAAA multi.test
     expect_status 1
     expect_stderr_matches "aucun" "un message qui dit « aucun enregistrement AAAA »"
     [ -z "$output" ] || fail_fr "la sortie standard sans enregistrement AAAA" "(rien)" "$(show "$T/out")"
-    dq -t 3 tc.test
-    expect_status 1
-    expect_stderr_matches "tronqu" "un message qui dit « réponse tronquée »"
 }
 
 # @points 10
@@ -126,6 +129,9 @@ dq() {
         expect_status 1 "le code de sortie face à la réponse hostile $name.test"
         expect_stderr_matches "^dnsquery: $name\.test : réponse invalide : ." \
             "« dnsquery: $name.test : réponse invalide : RAISON » (R9)"
+        [ "$(grep -c '' "$T/err")" = 1 ] ||
+            fail_fr "la sortie d'erreur pour $name.test" "une seule ligne : la réponse rejetée, le programme s'arrête là" "$(show "$T/err")"
+        expect_elapsed 0 1500 "la durée face à $name.test (rejetée aussitôt, sans attendre -t 2)"
         [ -z "$output" ] || fail_fr "la sortie standard pour $name.test (réponse rejetée en entier)" "(rien)" "$(show "$T/out")"
     done
 }
