@@ -102,8 +102,11 @@ tc.test;tronqu;réponse tronquée (TC), même avec une partie des réponses
 EOF2
     dq -t 3 -T AAAA multi.test
     expect_status 1
-    expect_stderr_matches "aucun" "un message qui dit « aucun enregistrement AAAA »"
+    expect_stderr_matches "^dnsquery: multi.test : aucun enregistrement AAAA$" "« dnsquery: multi.test : aucun enregistrement AAAA »"
     [ -z "$output" ] || fail_fr "la sortie standard sans enregistrement AAAA" "(rien)" "$(show "$T/out")"
+    dq -t 3 v6.test
+    expect_status 1
+    expect_stderr_matches "^dnsquery: v6.test : aucun enregistrement A$" "« dnsquery: v6.test : aucun enregistrement A » (v6.test n'a que des AAAA)"
 }
 
 # @points 10
