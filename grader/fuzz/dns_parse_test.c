@@ -289,6 +289,24 @@ static void test_hostile(void)
     put16(&m, 0xC000 | (unsigned)prev); rr(&m, 1, 4); put(&m, "\6\6\6\6", 4);
     check(parse("hops_40", &m, &r) == DNS_ERR_HOPS, "hostile : 40 pointeurs à la suite (plafond de sauts)");
 
+    /* A pointer past offset 255: all 14 bits of it count. "far.a.test"
+     * sits inside the first record's data, at offset 306. */
+    {
+        size_t far;
+
+        start(&m, 0x8180, 2);
+        put16(&m, 0xC00C); rr(&m, 16, 280);
+        memset(m.b + m.n, 'z', 270);
+        m.n += 270;
+        far = m.n;
+        put8(&m, 3); put(&m, "far", 3); put16(&m, 0xC00C);
+        put(&m, "zzzz", 4);
+        put16(&m, 0xC000 | (unsigned)far); rr(&m, 1, 4); put(&m, "\1\2\3\4", 4);
+        check(far > 255 && parse("pointer_far", &m, &r) == DNS_OK && r.nrecords == 2 &&
+                  strcmp(r.an[1].name, "far.a.test") == 0 && strcmp(r.an[1].data, "1.2.3.4") == 0,
+              "valide : pointeur vers le décalage 306 (au-delà de 255 : les 14 bits comptent)");
+    }
+
     /* The limits themselves: DNS_MAX_HOPS (32) jumps pass, one more does
      * not; a name of exactly 255 octets passes, 256 does not. */
     for (n = 31; n <= 32; n++) {
