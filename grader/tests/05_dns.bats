@@ -8,6 +8,7 @@
 # @hosts 192.0.2.10 double.lab
 # @hosts 2001:db8::10 double.lab
 # @hosts 192.0.2.11 simple.lab
+# @hosts 2001:db8:1234:5678:9abc:def0:1234:5678 long6.lab
 
 load ../lib/helpers
 
@@ -289,6 +290,10 @@ EOF2
     run_prog resolve 127.0.0.1 80
     expect_status 0
     expect_stdout_eq "AF_INET 127.0.0.1:80"
+    # The longest IPv6 text (39 characters), with its port: 46.
+    run_prog resolve long6.lab 65535
+    expect_status 0
+    expect_stdout_eq "AF_INET6 [2001:db8:1234:5678:9abc:def0:1234:5678]:65535"
 }
 
 # @points 5
