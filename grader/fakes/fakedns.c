@@ -189,11 +189,16 @@ static void answer(int fd, int other, const struct query *q,
     } else if (strcmp(s, "refused.test") == 0) {
         reply_start(&m, q, 5, 0); /* RCODE 5, REFUSED */
     } else if (strcmp(s, "decoy.test") == 0) {
-        /* Four datagrams that are not the answer, then the answer. */
+        /* Five datagrams that are not the answer, then the answer. */
         reply_start(&m, q, 0, 1);
         rr_a(&m, 6, 6, 6, 1, 1);
         m.b[0] ^= 0x5A; /* another ID */
         send_msg(fd, &m, to, tolen);
+        m.b[2] |= 0x02; /* another ID, TC set and cut short: still not ours */
+        m.n -= 2;
+        send_msg(fd, &m, to, tolen);
+        m.n += 2;
+        m.b[2] &= 0xFD;
         m.b[0] ^= 0x5A;
         m.b[2] &= 0x7F; /* QR unset: a query, not a reply */
         m.b[m.n - 1] = 2;

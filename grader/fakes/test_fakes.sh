@@ -418,7 +418,7 @@ check "fakedns multi.test : ID, QR, 3 réponses A" bash -c "$(declare -f dnsq); 
 check "fakedns nx.test : RCODE 3" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq nx.test | grep -q '^[0-9]* 42428183'"
 check "fakedns tc.test : bit TC et une réponse A (la partie qui a tenu)" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq tc.test | grep -q '^[0-9]* 4242838000010001'"
 check "fakedns refused.test : RCODE 5" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq refused.test | grep -q '^[0-9]* 42428185'"
-check "fakedns decoy.test : 5 datagrammes, dont un d'un autre port" bash -c "$(declare -f dnsq); PORT=$PORT; out=\$(dnsq decoy.test); test \$(wc -l <<<\"\$out\") = 5 && grep -q autre <<<\"\$out\""
+check "fakedns decoy.test : 6 datagrammes, dont un d'un autre port" bash -c "$(declare -f dnsq); PORT=$PORT; out=\$(dnsq decoy.test); test \$(wc -l <<<\"\$out\") = 6 && grep -q autre <<<\"\$out\""
 check "fakedns empty.test : datagramme vide" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq empty.test | grep -qx '0  serveur'"
 check "fakedns silent.test : aucune réponse" bash -c "$(declare -f dnsq); PORT=$PORT; test -z \"\$(dnsq silent.test)\""
 check "fakedns self.test : pointeur sur lui-même (0xc01b à l'octet 27)" bash -c "$(declare -f dnsq); PORT=$PORT; dnsq self.test | grep -q '^[0-9]* .\{54\}c01b'"

@@ -118,7 +118,7 @@ EOF2
     dq -t 3 decoy.test
     expect_status 0
     [ "$output" = "decoy.test A 192.0.2.30 (TTL 300 s)" ] ||
-        fail_fr "les adresses affichées (quatre leurres 6.6.6.x arrivent avant la vraie réponse)" \
+        fail_fr "les adresses affichées (cinq leurres arrivent avant la vraie réponse, dont un d'un autre ID, tronqué (TC) et coupé)" \
             "decoy.test A 192.0.2.30 (TTL 300 s), seulement" "$(show "$T/out")"
 }
 
