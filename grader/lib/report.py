@@ -19,8 +19,10 @@ import re
 import signal
 import sys
 
-# Ctrl-C is the grader's business (grade.sh's trap): no traceback here.
-signal.signal(signal.SIGINT, signal.SIG_DFL)
+# Ctrl-C is the grader's business: grade.sh's trap kills this reader
+# first. Dying of the group's SIGINT on our own would end grade.sh's wait
+# as a normal exit, before its trap ran, and the lab would go on.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 COLOR = sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -110,7 +110,9 @@ expect_sends() {
         fail_fr "la ligne prête en IPv6" "Serveur en écoute sur [::1]:PORT" "$(show "$SERVER_LOG")"
     usend -t 3 -m ipv6 ::1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = IPV6 ] || fail_fr "la réponse en IPv6" "IPV6" "$(show "$T/usend.out")"
-    # localhost is ::1 and 127.0.0.1: one socket, on the first that binds.
+    # localhost is ::1 and 127.0.0.1 in the lab's hosts (not in every
+    # machine's): one socket, on the first that binds.
+    [ "$SANDBOX_MODE" != partial ] || return 0
     start_udp -b localhost
     grep -Eq '^Serveur en écoute sur \[::1\]:[1-9][0-9]*$' "$SERVER_LOG" &&
         [ "$(grep -c '' "$SERVER_LOG")" = 1 ] ||
@@ -258,6 +260,9 @@ expect_sends() {
     run_prog udp_client -t 3 localhost "$UPORT" "quatre"
     expect_status 0
     expect_stdout_eq "quatre"
+    # The rest needs the lab's hosts, where localhost is ::1 then 127.0.0.1
+    # (some machines' have 127.0.0.1 only).
+    [ "$SANDBOX_MODE" != partial ] || return 0
     # On the first address (::1): answered there, nothing sent to the next.
     start_udppeer -b ::1
     run_prog udp_client -t 3 localhost "$UPORT" "premier"
@@ -272,13 +277,11 @@ expect_sends() {
         "« udp_client: [::1]:$UPORT : délai dépassé » (un délai dépassé ne fait pas passer à l'adresse suivante, seul un refus)"
     # trois.lab (this lab's /etc/hosts): ::1, 127.0.0.1, 127.0.0.2. Refused
     # on ::1, an empty reply on 127.0.0.1 is a reply: nothing sent further.
-    if [ "$SANDBOX_MODE" != partial ]; then
-        start_udppeer -b 127.0.0.1
-        run_prog -l 10 udp_client -t 2 -r 0 trois.lab "$UPORT" ""
-        expect_status 0 "le code de sortie pour une réponse vide de 127.0.0.1, deuxième adresse de trois.lab"
-        [ ! -s "$T/out" ] && [ ! -s "$T/err" ] ||
-            fail_fr "les sorties pour une réponse vide" "rien sur l'une ni l'autre" "$(show "$T/out") / $(show "$T/err")"
-    fi
+    start_udppeer -b 127.0.0.1
+    run_prog -l 10 udp_client -t 2 -r 0 trois.lab "$UPORT" ""
+    expect_status 0 "le code de sortie pour une réponse vide de 127.0.0.1, deuxième adresse de trois.lab"
+    [ ! -s "$T/out" ] && [ ! -s "$T/err" ] ||
+        fail_fr "les sorties pour une réponse vide" "rien sur l'une ni l'autre" "$(show "$T/out") / $(show "$T/err")"
 }
 
 # @points 10
