@@ -368,6 +368,13 @@ expect_load_ok() {
         "$(status_text "$status") — $(show "$T/load.out") / $(show "$T/load.err") / serveur : $(show "$SERVER_ERR")"
 }
 
+# What /proc says of process PID (a server: SERVER_PID): its threads, its
+# open descriptors, its CPU time (utime + stime, in clock ticks, 100 a
+# second; the command name, which may hold spaces, is skipped first).
+proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+proc_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null; }
+
 # wait_count FILE REGEX N SECONDS — until at least N lines match.
 wait_count() {
     local i n=0 tries

@@ -412,8 +412,7 @@ expect_listening_on() {
     ! grep -q '^Connexion de' "$SERVER_LOG" ||
         fail_fr "le journal quand accept échoue" "aucune « Connexion de … » (pas de client, on réessaie plus tard)" \
             "$(grep -m1 '^Connexion de' "$SERVER_LOG")"
-    # utime + stime, in clock ticks (100 a second).
-    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null)
+    ticks=$(proc_cpu_ticks "$SERVER_PID")
     ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
         "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
     stop_server "$SERVER_PID"

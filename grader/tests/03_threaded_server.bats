@@ -13,10 +13,6 @@ start_threaded() {
     start_server srv threaded_server -p 0 "$@"
 }
 
-# SERVER_PID is the program's own pid (inside its sandbox's wrappers).
-proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
-proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
-
 # The load peer checks the uppercase (process()), not a plain echo.
 LOAD_FLAGS=(-U)
 
@@ -212,8 +208,7 @@ LOAD_FLAGS=(-U)
         "« threaded_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
     ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s d'attente" \
         "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
-    # utime + stime, in clock ticks (100 a second).
-    ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat" 2>/dev/null)
+    ticks=$(proc_cpu_ticks "$SERVER_PID")
     ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
         "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
     stop_server "$SERVER_PID"

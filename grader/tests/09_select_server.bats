@@ -11,10 +11,6 @@ start_select() {
 
 # SERVER_PID is the program's own pid (inside its sandbox's wrappers).
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# utime + stime, in clock ticks (1/100 s on Linux).
-proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
-proc_fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # @points 5
 # @req R1
