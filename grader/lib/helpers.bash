@@ -33,6 +33,10 @@ LIMIT_NOFILE=256
 LIMIT_AS_MIB=2048
 LIMIT_CPU=60
 LIMIT_FSIZE_MIB=128
+# Under valgrind, the address space of the program and its checker (MiB;
+# valgrind reserves more than the program; its peak on the references, threads
+# and helgrind included, was 106 MiB).
+VG_AS_MIB=3072
 
 # Seconds scaled by TIMEOUT_SCALE (decimals kept).
 scaled() {
@@ -53,16 +57,14 @@ setup() {
     memory:mémoire*) ;;
     memory:*) skip "autre phase" ;;
     esac
-    # The program's own working folder, shared by the programs of the test.
+    # The files a test gives its programs are staged in $W, a folder no
+    # program ever runs in or writes to: each program run gets a fresh copy
+    # of it as its working folder (_student_cmd). Once student code has run
+    # in a folder, the grader never writes into it nor follows anything in
+    # it (a program could leave links there).
     W=$GRADER_WORK/$BATS_TEST_NUMBER
-    rm -rf "$W" && mkdir -p "$W"
-    # As root, programs run as the sandbox's user; otherwise as the grader's
-    # own uid (which the lab sandbox shows as 0: only root can chown).
-    if [ "$SANDBOX_MODE" = root ] || { [ "$SANDBOX_MODE" = partial ] && [ "$(id -u)" = 0 ]; }; then
-        chown "$SANDBOX_UID:$SANDBOX_GID" "$W"
-    else
-        chmod 777 "$W"
-    fi
+    rm -rf "$W" && mkdir -p "$W" && chmod 755 "$W"
+    RUN_N=0
 }
 
 # Start time of a process (clock ticks since boot), to tell it from a later
@@ -93,42 +95,61 @@ teardown() {
 }
 
 # Runs "$@" with descriptors above 2 closed (exec'd: keeps the pid): an
-# inherited fd 3 makes bats wait forever. A valgrind log, when armed, is
-# opened at a descriptor inside valgrind's reserved range, which the
-# program cannot touch.
+# inherited fd 3 makes bats wait forever. For a program of the lab
+# (--student), bwrap's arguments file is opened as SBX_ARGS_FD.
 _exec_clean() {
     local fd
     for fd in /proc/self/fd/*; do
         fd=${fd##*/}
         ((fd > 2)) && eval "exec $fd>&-"
     done
-    if ((${#VG[@]})) && [ "${1:-}" = --student ]; then
-        eval "exec $((LIMIT_NOFILE - 3))>\"\$VG_LOG\""
+    if [ "${1:-}" = --student ]; then
+        shift
+        [ "$SANDBOX_MODE" = partial ] || eval "exec $SBX_ARGS_FD<\"\$SBX_ARGS\""
     fi
-    [ "${1:-}" = --student ] && shift
     ulimit -f $((LIMIT_FSIZE_MIB * 1024))
     exec "$@"
 }
 
 # _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of
-# the lab (with valgrind when armed). The rlimits are set inside the
-# sandbox, by prlimit, just before the program: bwrap itself needs more
-# descriptors than a lab may allow.
+# the lab (with valgrind when armed), run in a fresh working folder (RUN_W,
+# a copy of the test's $W). The rlimits are set inside the sandbox, by
+# prlimit, just before the program: bwrap itself needs more descriptors
+# than a lab may allow. Under valgrind, the log reaches $T/valgrind.N.log
+# through vglog (a socket at a descriptor of valgrind's reserved range),
+# and valgrind follows the program through exec (--trace-children): a
+# program can neither leave the checker nor write its own report.
 _student_cmd() {
-    local prog=$1 as=$LIMIT_AS_MIB
+    # The log's descriptor: inside valgrind's reserved range, just below
+    # the descriptor limit.
+    local prog=$1 as=$LIMIT_AS_MIB vgfd=$((LIMIT_NOFILE - 3))
     shift
-    sandbox_prog_argv "$PROG_DIR" "$W"
-    CMD=("${SBX[@]}")
-    ((${#VG[@]})) && as=0
+    RUN_N=$((RUN_N + 1))
+    RUN_W=$GRADER_WORK/$BATS_TEST_NUMBER.run$RUN_N
+    rm -rf "$RUN_W" && mkdir -m 700 "$RUN_W" && cp -R "$W/." "$RUN_W/" ||
+        fail_fr "le dossier de travail du programme" "créé par le correcteur" "impossible à créer : $RUN_W"
+    # As root, programs run as the sandbox's user; otherwise as the grader's
+    # own uid (which the lab sandbox shows as 0: only root can chown).
+    if [ "$SANDBOX_MODE" = root ] || { [ "$SANDBOX_MODE" = partial ] && [ "$(id -u)" = 0 ]; }; then
+        chown -R "$SANDBOX_UID:$SANDBOX_GID" "$RUN_W"
+    else
+        chmod 777 "$RUN_W"
+    fi
+    SBX_ARGS=$T/sandbox.$RUN_N.args
+    sandbox_prog_argv "${SANDBOX_BIN:-$PROG_DIR}" "$RUN_W" "$SBX_ARGS"
+    CMD=()
+    if ((${#VG[@]})); then
+        VG_N=$((VG_N + 1))
+        VG_LOG=$T/valgrind.$VG_N.log
+        CMD=("$FAKE_DIR/vglog" "$vgfd" "$VG_LOG")
+        as=$VG_AS_MIB
+    fi
+    CMD+=("${SBX[@]}")
     CMD+=(prlimit "--nproc=$LIMIT_NPROC" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
         "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
     ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
     CMD+=(--)
-    if ((${#VG[@]})); then
-        VG_N=$((VG_N + 1))
-        VG_LOG=$T/valgrind.$VG_N.log
-        CMD+=("${VG[@]}" --log-fd=$((LIMIT_NOFILE - 3)))
-    fi
+    ((${#VG[@]})) && CMD+=("${VG[@]}" --trace-children=yes "--log-fd=$vgfd")
     CMD+=("$(sandbox_path "$prog")" "$@")
 }
 
@@ -153,7 +174,11 @@ show() {
 # fail_fr WHAT EXPECTED ACTUAL — a French failure message, then fail.
 # Continuation lines of a value are indented under it.
 fail_fr() {
+    local vg=
+    ((${#VG[@]})) && vg=$(_vg_findings)
     {
+        # Under valgrind, its findings first: they are usually the cause.
+        [ -n "$vg" ] && { echo "valgrind a trouvé :"; sed 's/^/  - /' <<<"$vg"; }
         echo "$1"
         printf '%s\n' "$2" | sed '1s/^/  attendu : /; 2,$s/^/            /'
         printf '%s\n' "$3" | sed '1s/^/  obtenu  : /; 2,$s/^/            /'
@@ -397,6 +422,11 @@ status_text() {
     124 | 137) echo "$code (${KILL_REASON:-tué par le correcteur})" ;;
     134) echo "$code (abort : un assert, ou la glibc a détecté une corruption mémoire ; essayez valgrind)" ;;
     139) echo "$code (erreur de segmentation : accès mémoire invalide ; essayez valgrind)" ;;
+    99) if ((${#VG[@]})); then
+            echo "$code (code de valgrind : il a trouvé des erreurs mémoire, des fuites ou des descripteurs ouverts)"
+        else
+            echo "$code"
+        fi ;;
     152) echo "$code (temps de calcul épuisé : plus de $LIMIT_CPU s de processeur, une boucle sans fin ?)" ;;
     153) echo "$code (sortie coupée à $LIMIT_FSIZE_MIB Mio : le système l'a arrêté, une boucle d'affichage sans fin ?)" ;;
     *) if ((code > 128)); then
@@ -493,11 +523,11 @@ use_valgrind() {
 # valgrind_explain LOG — valgrind's findings in French, each with the first
 # frame in the lab's own files (file:line), at most 8 lines.
 valgrind_explain() {
-    awk '
+    awk -v srcs=" ${LAB_SOURCES:-} " '
     function frame(line) { return match(line, /\([^ ()]+\.c:[0-9]+\)/) ? substr(line, RSTART + 1, RLENGTH - 2) : "" }
     function flush() {
         if (what != "") { print what (where != "" ? " — dans " where : ""); n++ }
-        what = ""; where = ""
+        what = ""; where = ""; mine = 0
     }
     { sub(/^==[0-9]+== /, "") }
     /^Invalid read of size/      { flush(); what = "lecture invalide de " $5 " octets (hors d'\''un bloc alloué, ou après free)" ; next }
@@ -514,10 +544,30 @@ valgrind_explain() {
         flush(); fd = $4; sub(/:$/, "", fd)
         if (fd + 0 > 2) what = "descripteur " fd " encore ouvert à la sortie : " $5
         next }
-    /^ +(at|by) 0x/ { if (what != "" && where == "" && (f = frame($0)) != "" && f !~ /^vg_/) where = f; next }
+    /^Possible data race during (read|write) of size/ {
+        flush(); what = "course de données : " ($4 == "read" ? "lecture" : "écriture") " de " $7 " octets sans verrou commun avec un autre thread"; next }
+    /^Thread #[0-9]+: lock order .* violated/ { flush(); what = "ordre de verrouillage incohérent entre threads (interblocage possible)"; next }
+    /^Thread #[0-9]+ unlocked a not-locked lock|^Thread #[0-9]+ unlocked lock .* currently held by/ {
+        flush(); what = "déverrouillage d'\''un verrou que ce thread ne tient pas"; next }
+    /^ +(at|by) 0x/ {
+        if (what == "" || (f = frame($0)) == "" || f ~ /^vg_/) next
+        # The first frame in the lab'\''s own sources, else the first one.
+        split(f, parts, ":")
+        if (!mine && index(srcs, " " parts[1] " ")) { where = f; mine = 1 }
+        else if (where == "") where = f
+        next }
     /^ *$/ { flush() }
     END { flush() }
     ' "$1" | awk '!seen[$0]++' | head -n 8
+}
+
+# _vg_findings — what valgrind found so far in this test's logs, in French
+# with file:line, at most 8 lines.
+_vg_findings() {
+    local log
+    for log in "$T"/valgrind.*.log; do
+        [ -s "$log" ] && valgrind_explain "$log"
+    done | awk '!seen[$0]++' | head -n 8
 }
 
 # expect_memcheck_clean — every valgrind log of the test: no error, no

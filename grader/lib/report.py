@@ -70,11 +70,16 @@ def save_state(path, state):
     os.replace(tmp, path)
 
 
+# C0 and C1 controls (ESC, CSI…), DEL, and the bidirectional marks and
+# overrides that reorder what a terminal or a spreadsheet shows.
+INERT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(data):
-    """Valid UTF-8 text with no control bytes but newlines and tabs."""
+    """Valid UTF-8 text with no control character but newlines and tabs."""
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
-    return "".join(c if c in "\n\t" or ord(c) >= 32 and c != "\x7f" else "?" for c in data)
+    return INERT.sub("?", data)
 
 
 def say(args, text=""):

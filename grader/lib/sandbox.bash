@@ -84,6 +84,12 @@ sandbox_detect() {
 # sandbox (empty when partial). Its /proc is mounted by hand, not with
 # bwrap's --proc: bwrap's read-only submounts over /proc/sys would make the
 # kernel refuse a procfs to the program sandboxes' user namespaces.
+# With GRADER_WORK set, the lab also gets a size-bounded tmpfs there
+# (GRADER_WORK_MIB, 512 MiB by default): the programs' working folders, a
+# copy of their binaries (SANDBOX_BIN) and of their /etc (SANDBOX_ETC). What
+# a program writes is bounded and vanishes with the lab, whatever modes it
+# set; and the mounts a program sees (/proc/self/mountinfo) name paths
+# inside that tmpfs, never the grader's run folder.
 sandbox_lab_argv() {
     SBX_LAB=()
     case $SANDBOX_MODE in
@@ -92,15 +98,31 @@ sandbox_lab_argv() {
         --unshare-pid --die-with-parent) ;;
     *) return 0 ;;
     esac
-    SBX_LAB+=(-- sh -c 'mount -t proc proc /proc && exec "$@"' sh)
+    # shellcheck disable=SC2016 # expanded by the lab's own shell
+    SBX_LAB+=(-- sh -c 'mount -t proc proc /proc || exit 125
+if [ -n "${GRADER_WORK:-}" ]; then
+    mount -t tmpfs -o "size=${GRADER_WORK_MIB:-512}m,nr_inodes=65536,mode=0711" tmpfs "$GRADER_WORK" &&
+        mkdir -m 755 "$GRADER_WORK/lab" "$GRADER_WORK/etc" &&
+        cp -R "$PROG_DIR/." "$GRADER_WORK/lab/" && cp "$SANDBOX_ETC"/* "$GRADER_WORK/etc/" &&
+        chmod -R a+rX "$GRADER_WORK/lab" "$GRADER_WORK/etc" || exit 125
+    export SANDBOX_BIN="$GRADER_WORK/lab" SANDBOX_ETC="$GRADER_WORK/etc"
+fi
+exec "$@"' sh)
 }
 
-# sandbox_prog_argv BINDIR WORKDIR — SBX: the prefix that runs a student
-# program (given as /lab/NAME) in its own sandbox: BINDIR read-only at /lab,
-# WORKDIR writable at /work (its working folder and HOME). In partial mode,
-# the program runs from BINDIR in WORKDIR, as nobody when the grader is root.
+# sandbox_prog_argv BINDIR WORKDIR ARGSFILE — SBX: the prefix that runs a
+# student program (given as /lab/NAME) in its own sandbox: BINDIR read-only
+# at /lab, WORKDIR writable at /work (its working folder and HOME). bwrap's
+# own arguments (the host paths it binds) are written to ARGSFILE, which the
+# caller opens as descriptor 9 (SBX_ARGS_FD) just before running SBX: bwrap
+# reads and closes it, so the sandbox's pid 1 shows no host path in its
+# command line; bwrap runs with an empty environment (env -i), so pid 1's
+# environment shows nothing of the grader's (seed, paths, the teacher's
+# shell). In partial mode, the program runs from BINDIR in WORKDIR, as
+# nobody when the grader is root, and ARGSFILE is not used.
+SBX_ARGS_FD=9
 sandbox_prog_argv() {
-    local bindir=$1 workdir=$2
+    local bindir=$1 workdir=$2 argsfile=$3
     SBX=()
     local env=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/work TMPDIR=/tmp USER=etudiant)
     if [ "$SANDBOX_MODE" = partial ]; then
@@ -111,14 +133,19 @@ sandbox_prog_argv() {
     fi
     [ "$SANDBOX_MODE" = root ] &&
         SBX=(setpriv --reuid="$SANDBOX_UID" --regid="$SANDBOX_GID" --clear-groups --inh-caps=-all --)
-    SBX+=(bwrap --unshare-user --unshare-pid --unshare-ipc --unshare-uts --unshare-cgroup-try
+    SBX+=(env -i bwrap --args "$SBX_ARGS_FD")
+    local a=(--unshare-user --unshare-pid --unshare-ipc --unshare-uts --unshare-cgroup-try
         --uid "$SANDBOX_UID" --gid "$SANDBOX_GID" --hostname sandbox
-        --die-with-parent --new-session --clearenv)
-    local e
-    for e in "${env[@]}"; do SBX+=(--setenv "${e%%=*}" "${e#*=}"); done
+        --die-with-parent --new-session --clearenv) e
+    for e in "${env[@]}"; do a+=(--setenv "${e%%=*}" "${e#*=}"); done
+    local SBX_SAVED=("${SBX[@]}")
+    SBX=()
     _sandbox_sys_binds
-    SBX+=(--proc /proc --dev /dev --tmpfs /tmp
-        --ro-bind "$bindir" /lab --bind "$workdir" /work --remount-ro / --chdir /work --)
+    a+=("${SBX[@]}")
+    SBX=("${SBX_SAVED[@]}" --)
+    a+=(--proc /proc --dev /dev --tmpfs /tmp
+        --ro-bind "$bindir" /lab --bind "$workdir" /work --remount-ro / --chdir /work)
+    printf '%s\0' "${a[@]}" >"$argsfile"
 }
 
 # sandbox_path PROG — where the program sandbox sees PROG_DIR/PROG.
@@ -132,7 +159,7 @@ sandbox_path() {
 # needs.
 
 # sandbox_program_pid PID — the student program started under PID (the
-# job's timeout): the first descendant that is not timeout, setpriv, env,
+# job's timeout): the first descendant that is not timeout, vglog, setpriv, env,
 # bwrap, prlimit or sh (the partial mode's cd). Prints nothing if it has not started
 # (or is gone).
 sandbox_program_pid() {
@@ -140,7 +167,7 @@ sandbox_program_pid() {
     for ((i = 0; i < 8; i++)); do
         comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
         case $comm in
-        timeout | setpriv | bwrap | env | sh | prlimit) ;;
+        timeout | vglog | setpriv | bwrap | env | sh | prlimit) ;;
         *) printf '%s' "$pid"; return 0 ;;
         esac
         kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null)
