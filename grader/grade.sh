@@ -59,6 +59,15 @@ if [ -n "$T" ]; then
 fi
 
 say() { ((QUIET)) || printf '%s\n' "$*"; }
+# inert — a student-controlled text made harmless for a terminal or a file:
+# control characters (C0, DEL, C1) and bidirectional overrides become « ? »,
+# invalid UTF-8 is replaced.
+inert() {
+    python3 -c 'import sys, re
+data = sys.stdin.buffer.read().decode("utf-8", "replace")
+sys.stdout.write(re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", data))'
+}
+
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
     RED=$'\e[31m' YELLOW=$'\e[33m' BOLD=$'\e[1m' DIM=$'\e[2m' OFF=$'\e[0m'
 else
@@ -79,14 +88,20 @@ source "$LIB/sandbox.bash"
 sandbox_detect
 export SANDBOX_MODE
 
-# A student's repository (with labs/) or a bare copy of labs/.
+# A student's repository (with labs/) or a bare copy of labs/: real
+# folders only, never a symbolic link (it could lead to solutions/).
 case $TREE in /*) ;; *) TREE=$PWD/$TREE ;; esac
+TREE=${TREE%/}
+if [ -L "$TREE" ] || [ -L "$TREE/labs" ]; then
+    echo "grade.sh: « $(printf '%s' "${TREE##*/}" | inert) » est ou contient un lien symbolique vers ses labs : copie non notée (seuls les vrais dossiers et fichiers le sont)" >&2
+    exit 3
+fi
 if compgen -G "$TREE/labs/[0-9][0-9]_*" >/dev/null; then
     LABROOT=$TREE/labs
 elif compgen -G "$TREE/[0-9][0-9]_*" >/dev/null; then
     LABROOT=$TREE
 else
-    echo "grade.sh: aucun dossier de lab (NN_nom) dans « $TREE »" >&2
+    echo "grade.sh: aucun dossier de lab (NN_nom) dans « $(printf '%s' "$TREE" | inert) »" >&2
     exit 3
 fi
 
@@ -124,6 +139,9 @@ cleanup() {
     # still holding the fifo.
     kill_job
     [ "$SANDBOX_MODE" = partial ] && partial_sweep
+    # Whatever modes a program set on its folders (the partial mode's
+    # folders are on the disk; elsewhere they were on the lab's tmpfs).
+    [ "$(id -u)" = 0 ] || chmod -R u+rwX "$RUN_DIR" 2>/dev/null
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -207,31 +225,78 @@ cc_filter() {
     }'
 }
 
+# Bounds of a lab's sources and build: files copied (top level only, each
+# at most SRC_FILE_KIB), their total, compile seconds for the whole lab, and
+# the size of its programs (CC_LAB_SECONDS may be lowered: make test).
+SRC_MAX_FILES=64 SRC_FILE_KIB=1024 SRC_TOTAL_KIB=4096 CC_OUT_MIB=128
+CC_LAB_SECONDS=${CC_LAB_SECONDS:-120}
+
+# copy_sources LABDIR DEST LOG — the lab folder's regular files, top level
+# only, bounded; everything else (links, FIFOs, devices, sub-folders, files
+# too large or too many) is left out, and named in LOG.
+copy_sources() {
+    local labdir=$1 dest=$2 log=$3 f name n=0 total=0 size
+    mkdir -p "$dest"
+    while IFS= read -r -d '' f; do
+        name=${f##*/}
+        if [ -L "$f" ]; then
+            echo "lien symbolique ignoré (seuls les vrais fichiers sont notés) : $name" >>"$log"
+        elif [ -d "$f" ]; then
+            echo "dossier ignoré (seuls les fichiers du dossier du lab sont notés) : $name" >>"$log"
+        elif [ ! -f "$f" ]; then
+            echo "fichier spécial ignoré (ni fichier ordinaire ni dossier) : $name" >>"$log"
+        elif ((n >= SRC_MAX_FILES)); then
+            echo "fichier ignoré : plus de $SRC_MAX_FILES fichiers dans le dossier du lab : $name" >>"$log"
+        else
+            size=$(stat -c %s -- "$f" 2>/dev/null) || continue
+            if ((size > SRC_FILE_KIB * 1024)); then
+                echo "fichier ignoré : plus de $((SRC_FILE_KIB / 1024)) Mio : $name" >>"$log"
+            elif ((total + size > SRC_TOTAL_KIB * 1024)); then
+                echo "fichier ignoré : le dossier du lab dépasse $((SRC_TOTAL_KIB / 1024)) Mio : $name" >>"$log"
+            else
+                # No link can appear between the test and the copy: the
+                # student's code has not run yet, and cp -P never follows.
+                cp -P -- "$f" "$dest/$name" && n=$((n + 1)) total=$((total + size))
+            fi
+        fi
+    done < <(find "$labdir" -mindepth 1 -maxdepth 1 -print0 2>/dev/null)
+}
+
+# lab_programs NUM BATS — the lab's programs, "NAME: a.c b.c" a line: the
+# bats file's "# @program" lines, or else one per source of the grader's
+# own skeleton (labs/NN_*/X.c), with the lab's units (X.c beside X.h)
+# linked into each. Other files of the student's folder are not compiled.
+lab_programs() {
+    local num=$1 bats=$2 c units=() progs=()
+    if lab_annotation "$bats" program | grep -q .; then
+        lab_annotation "$bats" program
+        return 0
+    fi
+    for c in "$ROOT"/labs/"$num"_*/*.c; do
+        [ -e "$c" ] || continue
+        if [ -f "${c%.c}.h" ]; then units+=("${c##*/}"); else progs+=("${c##*/}"); fi
+    done
+    for c in "${progs[@]}"; do echo "${c%.c}: $c ${units[*]}"; done
+}
+
 # compile_lab NUM BATS LABDIR OUT LOG — builds the lab's programs in the
-# compile sandbox: one per .c, or as the bats file's "# @program NAME: a.c
-# b.c" lines say. Arguments only, no shell, no make.
+# compile sandbox, as lab_programs says. Arguments only, no shell, no make;
+# bounded in time and size for the whole lab.
 compile_lab() {
     local num=$1 bats=$2 labdir=$3 out=$4 log=$5 stage=$RUN_DIR/cc/$1 ok=0 line
     mkdir -p "$stage/common" "$out"
     : >"$log"
-    # Only the student's regular files: a symbolic link could name a file
-    # outside the lab (a solution).
-    cp -R -P "$labdir" "$stage/src" 2>>"$log" || { echo "copie du lab impossible" >>"$log"; return 1; }
-    while IFS= read -r -d '' line; do
-        echo "lien symbolique ignoré (seuls les vrais fichiers sont notés) : ${line#"$stage/src/"}" >>"$log"
-        rm -f "$line"
-    done < <(find "$stage/src" -type l -print0)
+    copy_sources "$labdir" "$stage/src" "$log"
+    (cd "$stage/src" && find . -maxdepth 1 -type f -printf '%f ') >"$RUN_DIR/$num.sources"
     cp "$ROOT"/common/*.h "$stage/common/" && cp "$BUILD/libcommon.a" "$stage/"
     chmod -R a+rX "$stage" && chmod 777 "$out"
-    local progs=() p
-    mapfile -t progs < <(lab_annotation "$bats" program)
-    if ((${#progs[@]} == 0)); then
-        for p in "$stage"/src/*.c; do
-            [ -e "$p" ] || { echo "aucun fichier .c dans le dossier du lab" >>"$log"; return 1; }
-            p=${p##*/}
-            progs+=("${p%.c}: $p")
-        done
-    fi
+    local progs=() p named=" "
+    mapfile -t progs < <(lab_programs "$num" "$bats")
+    for p in "${progs[@]}"; do named+="${p#*:} "; done
+    for p in "$stage"/src/*.c; do
+        [ -e "$p" ] || continue
+        case $named in *" ${p##*/} "*) ;; *) echo "fichier ignoré (il ne fait pas partie des fichiers du lab) : ${p##*/}" >>"$log" ;; esac
+    done
     # "@grader/…" in a program's files: a source of the grader's own (a unit
     # test linked with the student's unit), read from the repository.
     mkdir -p "$stage/grader"
@@ -239,7 +304,7 @@ compile_lab() {
     if [ "$SANDBOX_MODE" = partial ]; then
         srcdir=$stage/src commondir=$stage/common libdir=$stage outdir=$out gdir=$stage/grader
     fi
-    local spec name files f argv
+    local spec name files f argv deadline=$((SECONDS + CC_LAB_SECONDS)) left
     for spec in "${progs[@]}"; do
         name=${spec%%:*} files=${spec#*:}
         argv=("$CC")
@@ -261,20 +326,34 @@ compile_lab() {
         done
         argv+=("$libdir/libcommon.a")
         read -r -a f <<<"$LDLIBS"; argv+=("${f[@]}")
-        sandbox_prog_argv "$stage" "$out"
+        left=$((deadline - SECONDS))
+        if ((left <= 0)); then
+            echo "compilation de $name non lancée : le lab a déjà pris ses $CC_LAB_SECONDS s de compilation" >>"$log"
+            ok=1
+            continue
+        fi
+        ((left > 60)) && left=60
+        sandbox_prog_argv "$stage" "$out" "$RUN_DIR/cc.args"
         local rc=0
         (
             for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done
-            exec timeout -k 2 60 "${SBX[@]}" prlimit --nproc=64 --nofile=256 --as=$((1024 << 20)) \
-                --cpu=60 --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
+            [ "$SANDBOX_MODE" = partial ] || eval "exec $SBX_ARGS_FD<\"\$RUN_DIR/cc.args\""
+            exec timeout -k 2 "$left" "${SBX[@]}" prlimit --nproc=64 --nofile=256 --as=$((1024 << 20)) \
+                --cpu="$left" --fsize=$((64 << 20)) --core=0 -- "${argv[@]}"
         ) </dev/null >"$RUN_DIR/cc.out" 2>&1 || rc=$?
         [ -n "${GRADER_CC_RAW:-}" ] && cat "$RUN_DIR/cc.out" >>"$GRADER_CC_RAW"
         cc_filter "$srcdir/" "$commondir/" "$gdir/" <"$RUN_DIR/cc.out" | head -c 6000 >>"$log"
         case $rc in
         0) ;;
-        124 | 137) echo "compilation de $name arrêtée : plus de 60 s (un #include sans fin ?)" >>"$log"; ok=1 ;;
+        124 | 137) echo "compilation de $name arrêtée : plus de $left s (un #include sans fin ?)" >>"$log"; ok=1 ;;
         *) ok=1 ;;
         esac
+        if (($(du -sm "$out" | cut -f1) > CC_OUT_MIB)); then
+            echo "programmes du lab trop gros : plus de $CC_OUT_MIB Mio au total" >>"$log"
+            rm -rf "${out:?}"/* 2>/dev/null
+            ok=1
+            break
+        fi
     done
     chmod -R a+rX "$out"
     return $ok
@@ -292,6 +371,7 @@ run_phase() {
     [ -n "$T" ] && filt=(-f "$T")
     (
         env PROG_DIR="$RUN_DIR/bin/$num" FAKE_DIR="$FAKES" SANDBOX_ETC="$SANDBOX_ETC" \
+            LAB_SOURCES="$(cat "$RUN_DIR/$num.sources" 2>/dev/null)" \
             GRADER_WORK="$RUN_DIR/work" GRADER_PHASE="$phase" TMPDIR="$RUN_DIR/tmp" \
             timeout -k 5 "$budget" "${SBX_LAB[@]}" bats --tap "${filt[@]}" "$bats" </dev/null 2>&1 &
         echo $! >"$JOB_PIDFILE"
@@ -339,10 +419,12 @@ grade_lab() {
     local failure=
     if [ -z "$labdir" ]; then
         failure="dossier ${num}_* absent de $LABROOT"
+    elif [ -L "$labdir" ]; then
+        failure="le dossier du lab est un lien symbolique : non noté (seuls les vrais dossiers et fichiers de la copie le sont)"
     elif ! compile_lab "$num" "$bats" "$labdir" "$RUN_DIR/bin/$num" "$RUN_DIR/$num.cc.log"; then
-        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(cat "$RUN_DIR/$num.cc.log")
+        failure="la compilation a échoué (avertissements = erreurs) :"$'\n'$(inert <"$RUN_DIR/$num.cc.log")
     elif [ -s "$RUN_DIR/$num.cc.log" ]; then
-        sed 's/^/  /' "$RUN_DIR/$num.cc.log" | while IFS= read -r l; do say "$l"; done
+        inert <"$RUN_DIR/$num.cc.log" | sed 's/^/  /' | while IFS= read -r l; do say "$l"; done
     fi
     local common=(--rubric "$RUN_DIR/$num.rubric" --state "$state" --lab "$num" --name "$name" --filter "$T")
     ((QUIET)) && common+=(--quiet)

@@ -22,45 +22,68 @@ trap 'echo "Notation interrompue." >&2; exit 143' TERM
 bash "$ROOT/grader/grade.sh" --labs >"$work/labs.tsv" || exit 3
 
 count=0
-: >"$work/students.tsv"
-for dir in "$subs"/*/; do
-    [ -d "$dir" ] || continue
-    dir=${dir%/}
-    name=$(basename "$dir")
+# One record per student, NUL-separated: NUMBER, NAME, REMARK (a folder name
+# may hold any byte but / and NUL: tabs, line breaks, carriage returns).
+: >"$work/students"
+while IFS= read -r -d '' dir; do
+    name=${dir##*/}
     count=$((count + 1))
-    echo "Notation de la copie : $name" >&2
-    : >"$work/$count.summary"
-    NO_COLOR=1 bash "$ROOT/grader/grade.sh" --tree "$dir" --summary "$work/$count.summary" all \
-        >"$reports/$name.txt" 2>&1
-    rc=$?
+    # What reaches a terminal or a file name: control characters made inert.
+    shown=$(printf '%s' "$name" | LC_ALL=C tr '\000-\037\177' '?')
     remark=
-    case $rc in
-    0) ;;
-    3) remark=$(tail -n 1 "$reports/$name.txt") ;;
-    130 | 143) echo "Notation interrompue." >&2; exit "$rc" ;;
-    *) remark="notation interrompue (code $rc)" ;;
-    esac
-    # One record per student: its number, its name, the remark (no tab or
-    # line break can come from a folder name read this way).
-    printf '%s\t%s\t%s\n' "$count" "${name//[$'\t\n']/ }" "${remark//[$'\t\n']/ }" >>"$work/students.tsv"
-done
+    : >"$work/$count.summary"
+    if [ -L "$dir" ]; then
+        remark="lien symbolique : copie non notée (seuls les vrais dossiers le sont)"
+        echo "Copie ignorée (lien symbolique) : $shown" >&2
+        echo "$remark" >"$reports/$shown.txt"
+    elif [ ! -d "$dir" ]; then
+        remark="pas un dossier : non noté"
+        echo "Entrée ignorée (pas un dossier) : $shown" >&2
+        echo "$remark" >"$reports/$shown.txt"
+    else
+        echo "Notation de la copie : $shown" >&2
+        NO_COLOR=1 bash "$ROOT/grader/grade.sh" --tree "$dir" --summary "$work/$count.summary" all \
+            >"$reports/$shown.txt" 2>&1
+        rc=$?
+        case $rc in
+        0) ;;
+        3) remark=$(tail -n 1 "$reports/$shown.txt") ;;
+        130 | 143) echo "Notation interrompue." >&2; exit "$rc" ;;
+        *) remark="notation interrompue (code $rc)" ;;
+        esac
+    fi
+    printf '%s\0%s\0%s\0' "$count" "$name" "$remark" >>"$work/students"
+done < <(find "$subs" -mindepth 1 -maxdepth 1 ! -name '.*' -print0 | sort -z)
 python3 - "$work" "$out" <<'PY' || exit 3
-import csv, os, sys
+import csv, os, re, sys
 work, out = sys.argv[1], sys.argv[2]
 labs = [line.rstrip("\n").split("\t") for line in open(os.path.join(work, "labs.tsv"), encoding="utf-8")]
+
+
+def cell(value):
+    """A CSV cell a spreadsheet shows as text: no control character, and
+    nothing it would read as a formula (=, +, -, @ first)."""
+    text = re.sub("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+raw = open(os.path.join(work, "students"), "rb").read().split(b"\0")
+records = [raw[i:i + 3] for i in range(0, len(raw) - 1, 3)]
 tmp = out + ".tmp"
 with open(tmp, "w", encoding="utf-8", newline="") as f:
     w = csv.writer(f)
     w.writerow(["etudiant"] + [name for name, _ in labs] + ["total", "max", "remarque"])
-    for line in open(os.path.join(work, "students.tsv"), encoding="utf-8"):
-        num, student, remark = line.rstrip("\n").split("\t")
+    for num, student, remark in records:
+        num = num.decode()
+        student = student.decode("utf-8", "replace")
+        remark = remark.decode("utf-8", "replace")
         got = {}
         for row in open(os.path.join(work, num + ".summary"), encoding="utf-8"):
             lab, pts, _mx, _mem = row.rstrip("\n").split("\t")
             got[lab] = int(pts)
         # An ungraded lab (no copy at all) is 0 out of the rubric's total.
         pts = [got.get(name[:2], 0) for name, _ in labs]
-        w.writerow([student] + pts + [sum(pts), sum(int(m) for _, m in labs), remark])
+        w.writerow([cell(student)] + pts + [sum(pts), sum(int(m) for _, m in labs), cell(remark)])
 os.replace(tmp, out)
 PY
 echo "Carnet de notes ($count copies) : $out ; rapports individuels : $reports/" >&2

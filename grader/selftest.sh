@@ -197,22 +197,55 @@ ln -s "$ROOT/solutions/01_tcp_client/tcp_client.c" "$H/trees/symlink/01_tcp_clie
 REL=$ROOT/build/selftest-rel.$$
 mkdir -p "$REL/labs/01_tcp_client"
 echo '#include "../../../../solutions/01_tcp_client/tcp_client.c"' >"$REL/labs/01_tcp_client/tcp_client.c"
-ln -s "$REL/labs" "$H/trees/include_rel"
+echo "$REL/labs" >"$H/trees/include_rel.path"
+# Links to the reference: a lab folder, and a labs/ folder.
+mkdir -p "$H/trees/labdir_link" "$H/trees/labs_link"
+ln -s "$ROOT/solutions/01_tcp_client" "$H/trees/labdir_link/01_tcp_client"
+ln -s "$ROOT/solutions" "$H/trees/labs_link/labs"
 # A source name made to break a shell or a make recipe.
 mkdir -p "$H/trees/badname/01_tcp_client"
 cp solutions/01_tcp_client/tcp_client.c "$H/trees/badname/01_tcp_client/"
 echo 'int main(void) { return 0; }' >"$H/trees/badname/01_tcp_client/z;touch pwned;'q\" \$(touch pwned2).c"
+# A reference that leaks, overreads and, under valgrind, re-executes itself
+# and forges a clean summary wherever it can write (vg_*: graded with
+# valgrind, memory tests only).
+for n in 01_tcp_client 02_echo_server; do
+    d=$H/trees/vg_escape${n%%_*}/$n
+    mkdir -p "$d"
+    sed 's/^int main(int argc, char \*\*argv)$/static int real_main(int argc, char **argv)/' \
+        "solutions/$n/${n#*_}.c" >"$d/${n#*_}.c"
+    cat grader/hostile/vg_escape/escape.inc >>"$d/${n#*_}.c"
+done
+# Beside a correct lab 01: a draft whose name has a space, a FIFO that a
+# source includes (its compile would wait forever), a sub-folder, a file too
+# large to be a source.
+d=$H/trees/stray/01_tcp_client
+mkdir -p "$d/notes" && cp solutions/01_tcp_client/tcp_client.c "$d/"
+echo 'int main(void) { return 0; }' >"$d/brouillon copie.c"
+mkfifo "$d/attente.h" && head -c 2000000 /dev/zero >"$d/gros.bin"
+# Lab 05's three programs: an exponential #include in the unit's header
+# (each compile would take hours), and three programs of 50 Mo each.
+d=$H/trees/ccbomb/05_dns
+mkdir -p "$d" && cp solutions/05_dns/* "$d/"
+printf '#if __INCLUDE_LEVEL__ < 40\n#include "dns_parse.h"\n#include "dns_parse.h"\n#endif\n' >>"$d/dns_parse.h"
+d=$H/trees/ccbig/05_dns
+mkdir -p "$d" && cp solutions/05_dns/* "$d/"
+echo 'char grader_ballast[50 << 20] = {1};' | tee -a "$d/dns_parse.c" >>"$d/resolve.c"
 # NAME_partial: the same copy graded with the partial isolation.
 HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
-    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01)
+    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
+    vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05)
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
 grade_hostile() {
-    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox=
+    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox= novg=1 t=
     [ "${name%_partial}" != "$name" ] && sandbox=none
-    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=1 timeout 300 bash "$ROOT/grader/grade.sh" \
-        --tree "$H/trees/${name%_partial}" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
+    [ "${name#vg_}" != "$name" ] && novg=0 t='^mémoire'
+    local tree=$H/trees/${name%_partial}
+    [ -f "$tree.path" ] && tree=$(cat "$tree.path")
+    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=$novg T=$t CC_LAB_SECONDS=20 timeout 300 bash "$ROOT/grader/grade.sh" \
+        --tree "$tree" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
     echo "$? $((SECONDS - start))" >"$H/$name.rc"
 }
 export -f grade_hostile
@@ -450,6 +483,10 @@ gradebook_ok() {
     mkdir -p "$s/alice/labs" && cp -R "$WORK/part/." "$s/alice/labs/" && cp -R labs/01_* labs/02_* "$s/bob/" &&
         cp -R solutions/01_* "$s/chloé dupont/"
     cp -R grader/hostile/daemon/. "$s/mallory/"
+    # Names a shell list or a spreadsheet could take for something else: a
+    # carriage return, a formula; and a copy that is a link to the reference.
+    mkdir -p "$s/eve"$'\r'"mallory" "$s/=1+1" && cp -R labs/01_* "$s/=1+1/"
+    ln -s "$ROOT/solutions" "$s/lien"
     mkdir -p "$WORK/gbtmp" && chmod 711 "$WORK/gbtmp"
     TMPDIR=$WORK/gbtmp NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
         { cat "$WORK/gb.log"; return 1; }
@@ -457,8 +494,12 @@ gradebook_ok() {
 import csv, sys
 rows = {r["etudiant"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
 full, nlabs, one = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-assert set(rows) == {"alice", "bob", "carol, la troisième", "chloé dupont", "mallory"}, rows.keys()
+assert set(rows) == {"alice", "bob", "carol, la troisième", "chloé dupont", "mallory", "eve?mallory",
+                     "'=1+1", "lien"}, rows.keys()
 a, b, c, d, m = (rows[k] for k in ("alice", "bob", "carol, la troisième", "chloé dupont", "mallory"))
+assert int(rows["lien"]["total"]) == 0 and "lien symbolique" in rows["lien"]["remarque"], rows["lien"]
+assert int(rows["eve?mallory"]["total"]) == 0 and "aucun dossier de lab" in rows["eve?mallory"]["remarque"]
+assert 0 < int(rows["'=1+1"]["total"]) < one, rows["'=1+1"]
 assert int(a["total"]) == full and int(a["max"]) == 100 * nlabs, a
 assert int(d["total"]) == one, d
 assert int(b["total"]) < full and a["remarque"] == b["remarque"] == "", b
@@ -470,7 +511,7 @@ PY
     left=$(leftovers "$WORK/gbtmp")
     [ -z "$left" ] || { echo "processus restants :"; echo "$left"; return 1; }
 }
-check "make gradebook : carnet CSV (référence, copie hostile, nom avec espace) et rien ne reste" gradebook_ok
+check "make gradebook : carnet CSV (référence, copie hostile, noms avec espace, retour chariot ou formule, lien symbolique refusé) et rien ne reste" gradebook_ok
 
 # The students' archive holds no solution and still grades its skeletons.
 dist_ok() {
@@ -510,10 +551,8 @@ hostile_ok() {
 }
 check "copie qui forge des lignes TAP et écrit dans les fichiers du correcteur : 0 point" \
     hostile_ok forge 60 0 'descripteurs forgés : [0-9]+, fichiers forgés : 0'
-check "copie qui affiche son environnement et cherche le correcteur : rien à voir" \
-    hostile_ok env_spy 60 0 'inaccessible'
-env_clean() { ! grep -Eq 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" || { grep -E 'PROG_DIR|GRADER_|BATS_|FAKE_DIR|/grade\.|selftest' "$H/env_spy.log" | head; return 1; }; }
-check "copie espionne : ni variable ni chemin du correcteur dans ce qu'elle voit" env_clean
+check "copie espionne (environnements et lignes de commande de /proc, montages, dossiers) : ni graine, ni variable, ni chemin du correcteur" \
+    hostile_ok env_spy 60 0 'espion : 0 secret\(s\) trouvé'
 check "démon double fork + setsid : 0 point, ne survit pas" hostile_ok daemon 60 0 'sans annoncer'
 check "démon double fork, isolation partielle : 0 point, ne survit pas" hostile_ok daemon_partial 60 0 'isolation : partielle'
 check "bombe de fork, isolation partielle : bornée" hostile_ok forkbomb_partial 60 0 'forks réussis : [0-9]{1,2},'
@@ -523,11 +562,40 @@ check "boucle sans fin : le lab s'arrête à son budget (60 s), tests restants n
 check "serveur qui ignore SIGTERM : l'arrêt échoue, expliqué" hostile_ok ignore_term 90 85 'toujours en marche [0-9.]+ s après SIGTERM'
 check "1 Go écrit sur la sortie : coupé à 128 Mio, expliqué" hostile_ok flood 90 20 'sortie coupée à 128 Mio'
 check "erreur de segmentation : expliquée" hostile_ok segv 60 10 'erreur de segmentation'
+check "1,6 Go écrits dans son dossier, puis cachés (mode 000) : borné à 512 Mio" \
+    hostile_ok diskfill 60 0 'écrit : ([0-9]{1,2}|[1-4][0-9]{2}|50[0-9]|51[0-2]) Mio'
 check "des centaines de ports pris : borné par la limite de descripteurs" hostile_ok ports 60 0 '[0-9]{1,3} ports pris'
 check "#include \"/dev/zero\" : compilation bornée, 0 point" hostile_ok devzero 120 0 'compilation a échoué'
 check "#include de la solution par chemin absolu : introuvable, 0 point" hostile_ok include_abs 30 0 'No such file|masqué'
 check "#include de la solution par chemin relatif : introuvable, 0 point" hostile_ok include_rel 30 0 'No such file|masqué'
 check "lien symbolique vers la solution : ignoré, 0 point" hostile_ok symlink 30 0 'lien symbolique ignoré'
+stray_ok() {
+    local pts
+    pts=$(cut -f2 "$H/stray.tsv" 2>/dev/null)
+    [ "$pts" = "${NOMEM[0]}" ] || { echo "$pts points au lieu de ${NOMEM[0]}"; tail -n 40 "$H/stray.log"; return 1; }
+    grep -q 'fichier ignoré (il ne fait pas partie des fichiers du lab) : brouillon copie.c' "$H/stray.log" &&
+        grep -q 'fichier spécial ignoré .*: attente.h' "$H/stray.log" &&
+        grep -q 'dossier ignoré .*: notes' "$H/stray.log" &&
+        grep -q 'fichier ignoré : plus de 1 Mio : gros.bin' "$H/stray.log" || { head -n 20 "$H/stray.log"; return 1; }
+}
+check "brouillon « brouillon copie.c », FIFO, sous-dossier et gros fichier à côté d'un lab juste : ignorés et nommés, tous les points" stray_ok
+check "#include exponentiel dans un en-tête du lab 05 : compilation bornée pour tout le lab" \
+    hostile_ok ccbomb 60 0 'non lancée : le lab a déjà pris ses 20 s|arrêtée : plus de'
+check "trois programmes de 50 Mo : taille des programmes du lab bornée" \
+    hostile_ok ccbig 120 0 'programmes du lab trop gros'
+check "dossier de lab qui est un lien vers la solution : non noté, 0 point" \
+    hostile_ok labdir_link 30 0 'lien symbolique : non noté'
+labs_link_ok() {
+    local rc secs
+    read -r rc secs <"$H/labs_link.rc"
+    [ "$rc" = 3 ] && grep -q 'lien symbolique vers ses labs : copie non notée' "$H/labs_link.log" ||
+        { echo "code $rc"; cat "$H/labs_link.log"; return 1; }
+}
+check "dossier labs/ qui est un lien vers les solutions : copie refusée, nommée" labs_link_ok
+check "lab 01 qui se ré-exécute pour sortir de valgrind et forge un bilan propre : test mémoire perdu" \
+    hostile_ok vg_escape01 120 0 'fuite certaine'
+check "lab 02 qui se ré-exécute pour sortir de valgrind et forge un bilan propre : test mémoire perdu" \
+    hostile_ok vg_escape02 120 0 'fuite certaine'
 no_solution_shown() {
     ! grep -l -e 'BEGIN SOLUTION' -e 'open_connection' -e 'TODO(lab' "$H"/include_*.log "$H"/symlink.log
 }
@@ -541,8 +609,10 @@ nothing_left() {
     local left
     left=$(leftovers "$H/")
     [ -z "$left" ] || { echo "$left"; return 1; }
+    left=$(ls -A "$H/tmp")
+    [ -z "$left" ] || { echo "dossiers de notation restants : $left"; return 1; }
 }
-check "copies hostiles : aucun processus restant (bacs à sable, programmes, dossiers de la notation)" nothing_left
+check "copies hostiles : aucun processus ni dossier de notation restant" nothing_left
 nothing_changed() {
     git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.after"
     diff "$H/git.before" "$H/git.after" || return 1
