@@ -175,13 +175,20 @@ if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
     cat "$RUN_DIR/tools.log" >&2
     exit 3
 fi
-mkdir -p "$RUN_DIR/work" "$RUN_DIR/tmp" && chmod 711 "$RUN_DIR/work"
+# tmp holds bats' folders (expected data): the grader's only.
+mkdir -p "$RUN_DIR/work" "$RUN_DIR/tmp" && chmod 711 "$RUN_DIR/work" && chmod 700 "$RUN_DIR/tmp"
 sandbox_lab_argv
 
 SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
 if [ "$SANDBOX_MODE" = partial ]; then
     ISOLATION="isolation : partielle — $SANDBOX_WHY ; groupes de processus et limites seulement"
+    # Without namespaces the program sees the machine's files: say so when
+    # it could read the reference (as nobody, or as the grader's own user).
+    if [ -d "$ROOT/solutions" ] && { [ "$(id -u)" != 0 ] || setpriv --reuid="$SANDBOX_UID" \
+        --regid="$SANDBOX_GID" --clear-groups test -r "$ROOT/solutions" 2>/dev/null; }; then
+        ISOLATION+=" ; le code noté peut lire solutions/ et build/ (chmod -R o-rwx solutions build en root)"
+    fi
 else
     ISOLATION="isolation : complète (bubblewrap : espaces de noms réseau, processus et fichiers ; utilisateur non privilégié)"
 fi

@@ -231,10 +231,25 @@ printf '#if __INCLUDE_LEVEL__ < 40\n#include "dns_parse.h"\n#include "dns_parse.
 d=$H/trees/ccbig/05_dns
 mkdir -p "$d" && cp solutions/05_dns/* "$d/"
 echo 'char grader_ballast[50 << 20] = {1};' | tee -a "$d/dns_parse.c" >>"$d/resolve.c"
+# Lab 03's reference with a fault put in process() (called by every client
+# thread): a crash under load (a segfault after 300 calls), or a counter
+# shared without a lock (a data race that only helgrind sees).
+inject() { # FILE CODE — CODE at the start of process()'s body
+    awk -v code="$2" '{ print } hit && /^\{/ { print code; hit = 0 } /^static void process\(/ { hit = 1 }' \
+        "$1" >"$1.new" && mv "$1.new" "$1"
+}
+for n in crash03 vg_race03; do
+    mkdir -p "$H/trees/$n" && cp -R solutions/03_threaded_server "$H/trees/$n/"
+done
+inject "$H/trees/crash03/03_threaded_server/threaded_server.c" \
+    '    { static unsigned long calls; if (++calls > 300) *(volatile int *)0 = 0; }'
+inject "$H/trees/vg_race03/03_threaded_server/threaded_server.c" \
+    '    { static volatile unsigned long calls; calls++; }'
 # NAME_partial: the same copy graded with the partial isolation.
 HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
     devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
-    vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05)
+    vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
+    crash03:03 vg_race03:03)
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
@@ -583,6 +598,10 @@ check "#include exponentiel dans un en-tête du lab 05 : compilation bornée pou
     hostile_ok ccbomb 60 0 'non lancée : le lab a déjà pris ses 20 s|arrêtée : plus de'
 check "trois programmes de 50 Mo : taille des programmes du lab bornée" \
     hostile_ok ccbig 120 0 'programmes du lab trop gros'
+check "serveur du lab 03 qui plante sous la charge : l'échec le dit d'abord (signal, erreur de segmentation, fin de sa sortie d'erreur)" \
+    hostile_ok crash03 120 90 "s'est arrêté pendant le test : 139 \\(erreur de segmentation"
+check "serveur du lab 03 avec une course de données : helgrind la montre en français, avec fichier:ligne" \
+    hostile_ok vg_race03 240 10 'course de données : .* — dans threaded_server\.c:[0-9]+'
 check "dossier de lab qui est un lien vers la solution : non noté, 0 point" \
     hostile_ok labdir_link 30 0 'lien symbolique : non noté'
 labs_link_ok() {
@@ -605,6 +624,16 @@ badname_ok() {
     ! find "$ROOT" "$H" "$HOME" -maxdepth 3 -name 'pwned*' 2>/dev/null | grep -q . || { echo "commande exécutée à la compilation"; return 1; }
 }
 check "fichier source nommé « z;touch pwned;'q\" \$(…).c » : aucune commande exécutée" badname_ok
+# No report shows a line of the grader's shell or bats' plumbing: every
+# failure goes through a French message. The badname copy is left out: its
+# file name is student data that looks like shell on purpose.
+no_shell_in_reports() {
+    local bad
+    bad=$(grep -HnE 'la commande du test a échoué|in test file|from function|BATS_|\$\(|"\$[A-Za-z_{]|^ *[a-z_]+=\$' \
+        $(ls "$H"/*.log "$WORK"/mutants/*/quick.log 2>/dev/null | grep -v '/badname\.log$') | head -n 10)
+    [ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+check "rapports des mutants et des copies hostiles : aucune ligne de shell ni de bats, seulement des messages en français" no_shell_in_reports
 nothing_left() {
     local left
     left=$(leftovers "$H/")

@@ -51,7 +51,8 @@ setup() {
     STARTED=()
     VG=()
     VG_N=0
-    declare -gA JOB_OF=() JOB_START=()
+    declare -gA JOB_OF=() JOB_START=() SERVER_NAME_OF=() SERVER_ERR_OF=() STOPPED=() DEAD_STATUS=()
+    STUDENT_SERVERS=()
     case ${GRADER_PHASE:-all}:$BATS_TEST_DESCRIPTION in
     quick:mémoire*) skip "autre phase" ;;
     memory:mémoire*) ;;
@@ -88,6 +89,12 @@ _kill_job() {
 
 teardown() {
     local g
+    # A server of the lab that died of a signal during a test that passed
+    # otherwise: the test fails, and says so (a failed test said it already).
+    if [ "${BATS_TEST_COMPLETED:-}" = 1 ]; then
+        _dead_server_note
+        [ -z "$DEAD_NOTE" ] || { printf '%s\n' "$DEAD_NOTE" | fail; }
+    fi
     {
         for g in "${STARTED[@]}"; do _kill_job "$g"; done
         for g in "${STARTED[@]}"; do wait "$g" || true; done
@@ -171,12 +178,55 @@ show() {
     return 0
 }
 
+# _job_alive JOB — is the job still running (a zombie is not)?
+_job_alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+
+# _dead_server_note — DEAD_NOTE: for each server of the lab that this test
+# started and did not stop, and that is no longer running, how it ended
+# (a signal by name), the last lines of its error output and where to look.
+# Only a crash (a signal) counts in teardown; any end counts in a failure.
+_dead_server_note() {
+    local job code what
+    DEAD_NOTE=
+    for job in "${STUDENT_SERVERS[@]}"; do
+        [ -n "${STOPPED[$job]:-}" ] && continue
+        _job_alive "$job" && continue
+        if [ -z "${DEAD_STATUS[$job]:-}" ]; then
+            code=0
+            wait "$job" 2>/dev/null || code=$?
+            DEAD_STATUS[$job]=$code
+        fi
+        code=${DEAD_STATUS[$job]}
+        ((code > 128 && code != 137)) || [ "${1:-}" = any ] || continue
+        what="le serveur ${SERVER_NAME_OF[$job]} s'est arrêté pendant le test : $(status_text "$code")"
+        if ((code > 128)); then
+            what+=$'\n'"  (lancez le test mémoire — make lab sans NOVALGRIND — ou valgrind sur le serveur pour trouver l'accès fautif)"
+        fi
+        if [ -s "${SERVER_ERR_OF[$job]}" ]; then
+            what+=$'\n'"  fin de sa sortie d'erreur : $(tail -n 5 "${SERVER_ERR_OF[$job]}" | show -)"
+        else
+            what+=$'\n'"  sa sortie d'erreur : (rien)"
+        fi
+        DEAD_NOTE+=${DEAD_NOTE:+$'\n'}$what
+    done
+    return 0
+}
+
 # fail_fr WHAT EXPECTED ACTUAL — a French failure message, then fail.
-# Continuation lines of a value are indented under it.
+# Continuation lines of a value are indented under it. A server of the
+# lab that died during the test is named first, then valgrind's findings
+# (when armed): they are usually the cause.
 fail_fr() {
     local vg=
     ((${#VG[@]})) && vg=$(_vg_findings)
+    _dead_server_note any
     {
+        [ -n "$DEAD_NOTE" ] && printf '%s\n' "$DEAD_NOTE"
         # Under valgrind, its findings first: they are usually the cause.
         [ -n "$vg" ] && { echo "valgrind a trouvé :"; sed 's/^/  - /' <<<"$vg"; }
         echo "$1"
@@ -289,7 +339,7 @@ start_server() {
     if ((ready == 2)); then
         local code=0
         wait "$SERVER_JOB" || code=$?
-        fail_fr "le serveur ${prog##*/} s'est arrêté (code $code) sans annoncer qu'il est prêt" \
+        fail_fr "le serveur ${prog##*/} s'est arrêté (code $(status_text "$code")) sans annoncer qu'il est prêt" \
             "une ligne « Serveur en écoute sur HÔTE:PORT », puis le serveur reste en marche" \
             "sortie : $(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
         return 1
@@ -308,9 +358,18 @@ start_server() {
     # A program of the lab: its own pid (inside the sandbox's wrappers), to
     # signal it and read its /proc; stop_server waits for its job.
     if [ "${prog#/}" = "$prog" ]; then
-        SERVER_PID=$(sandbox_program_pid "$SERVER_JOB") ||
-            { fail_fr "le serveur ${prog##*/}" "en marche" "introuvable après son annonce"; return 1; }
+        SERVER_NAME_OF[$SERVER_JOB]=${prog##*/} SERVER_ERR_OF[$SERVER_JOB]=$SERVER_ERR
+        if ! SERVER_PID=$(sandbox_program_pid "$SERVER_JOB"); then
+            local code=0
+            STOPPED[$SERVER_JOB]=1
+            wait "$SERVER_JOB" 2>/dev/null || code=$?
+            fail_fr "le serveur ${prog##*/} s'est terminé juste après avoir annoncé son port (code $(status_text "$code"))" \
+                "qu'il reste en marche : une boucle qui accepte (accept) et sert les clients jusqu'à SIGINT ou SIGTERM" \
+                "terminé — sortie d'erreur : $(show "$SERVER_ERR")"
+            return 1
+        fi
         JOB_OF[$SERVER_PID]=$SERVER_JOB
+        STUDENT_SERVERS+=("$SERVER_JOB")
     fi
     # Fakes in "closed" mode reserve a port without listening.
     if grep -q '^Port fermé' "$SERVER_LOG"; then return 0; fi
@@ -347,6 +406,18 @@ stop_server() {
     local pid=$1 secs=${2:-5} sig=${3:-TERM} i n job
     job=${JOB_OF[$pid]:-$pid}
     server_killed=0
+    # A server that already died: its status, and it is not marked
+    # stopped, so that failures say how it died.
+    if ! _job_alive "$job"; then
+        if [ -z "${DEAD_STATUS[$job]:-}" ]; then
+            server_status=0
+            wait "$job" 2>/dev/null || server_status=$?
+            DEAD_STATUS[$job]=$server_status
+        fi
+        server_status=${DEAD_STATUS[$job]}
+        return 0
+    fi
+    STOPPED[$job]=1
     kill "-$sig" "$pid" 2>/dev/null
     n=$(awk -v t="$(scaled "$secs")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < n; i++)); do
@@ -405,7 +476,7 @@ wait_count() {
     local i n=0 tries
     tries=$(awk -v t="$(scaled "$4")" 'BEGIN { printf "%d", t * 50 }')
     for ((i = 0; i < tries; i++)); do
-        n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+        n=$(grep -Ec -- "$2" "$1" 2>/dev/null) || n=${n:-0}
         ((n >= $3)) && return 0
         sleep 0.02
     done
@@ -545,7 +616,7 @@ valgrind_explain() {
         if (fd + 0 > 2) what = "descripteur " fd " encore ouvert à la sortie : " $5
         next }
     /^Possible data race during (read|write) of size/ {
-        flush(); what = "course de données : " ($4 == "read" ? "lecture" : "écriture") " de " $7 " octets sans verrou commun avec un autre thread"; next }
+        flush(); what = "course de données : " ($5 == "read" ? "lecture" : "écriture") " de " $8 " octets sans verrou commun avec un autre thread"; next }
     /^Thread #[0-9]+: lock order .* violated/ { flush(); what = "ordre de verrouillage incohérent entre threads (interblocage possible)"; next }
     /^Thread #[0-9]+ unlocked a not-locked lock|^Thread #[0-9]+ unlocked lock .* currently held by/ {
         flush(); what = "déverrouillage d'\''un verrou que ce thread ne tient pas"; next }
