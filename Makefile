@@ -27,7 +27,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
 GRADE := bash grader/grade.sh
 
-.PHONY: all help $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
+.PHONY: all help lab labs $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -105,9 +105,17 @@ export CC CFLAGS LDLIBS
 $(LAB_TARGETS): lab%: deps
 	@exec $(GRADE) --strict --tree "$(TREE)" $*
 
-# A lab that does not exist (yet): say which ones do.
+# The list of labs, and a lab that does not exist (yet): say which ones do;
+# « make lab3 » means lab03.
+LAB_LIST = for d in $(sort $(wildcard labs/[0-9][0-9]_*)); do n=$${d\#labs/}; echo "  make lab$${n%%_*}   ($${n\#*_})"; done
+
+lab labs:
+	@echo "Labs disponibles (make labNN lance les tests du lab NN) :"; $(LAB_LIST)
+
 lab%:
-	@echo "Le lab $* n'existe pas. Labs disponibles : $(LAB_NUMS)" >&2; exit 2
+	@case "$*" in [1-9]) if [ -n "$(filter 0$*,$(LAB_NUMS))" ]; then \
+	    echo "Le lab $* s'écrit avec deux chiffres : voulez-vous dire make lab0$* ?" >&2; exit 2; fi ;; esac; \
+	echo "Le lab $* n'existe pas. Labs disponibles :" >&2; $(LAB_LIST) >&2; exit 2
 
 grade: deps
 	@exec $(GRADE) --tree "$(TREE)" --json "$(BUILD)/grade/results.json" all

@@ -249,7 +249,7 @@ inject "$H/trees/vg_race03/03_threaded_server/threaded_server.c" \
 HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
     devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
-    crash03:03 vg_race03:03)
+    crash03:03 vg_race03:03 include_abs_partial:01)
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
@@ -582,6 +582,8 @@ check "1,6 Go écrits dans son dossier, puis cachés (mode 000) : borné à 512 
 check "des centaines de ports pris : borné par la limite de descripteurs" hostile_ok ports 60 0 '[0-9]{1,3} ports pris'
 check "#include \"/dev/zero\" : compilation bornée, 0 point" hostile_ok devzero 120 0 'compilation a échoué'
 check "#include de la solution par chemin absolu : introuvable, 0 point" hostile_ok include_abs 30 0 'No such file|masqué'
+check "#include de la solution en isolation partielle (root) : l'en-tête du rapport dit que le code noté peut lire solutions/" \
+    hostile_ok include_abs_partial 60 100 'le code noté peut lire solutions/'
 check "#include de la solution par chemin relatif : introuvable, 0 point" hostile_ok include_rel 30 0 'No such file|masqué'
 check "lien symbolique vers la solution : ignoré, 0 point" hostile_ok symlink 30 0 'lien symbolique ignoré'
 stray_ok() {

@@ -16,8 +16,11 @@ import argparse
 import json
 import os
 import re
+import queue
 import signal
 import sys
+import threading
+import time
 
 # Ctrl-C is the grader's business: grade.sh's trap kills this reader
 # first. Dying of the group's SIGINT on our own would end grade.sh's wait
@@ -157,14 +160,72 @@ def selected(args):
     return load_state(args.state), tests
 
 
+class Progress:
+    """On a terminal, a transient line under the last result: the test that
+    is running (the phase's next one: bats runs them in file order), its
+    rank and the time it has taken so far; erased before each result."""
+
+    def __init__(self, args, rubric):
+        self.on = sys.stdout.isatty() and not args.quiet
+        self.order = [t["name"] for t in rubric if in_phase(t["name"], args.phase)]
+        self.done, self.since, self.shown = 0, time.monotonic(), False
+
+    def running(self):
+        return self.order[self.done] if self.done < len(self.order) else None
+
+    def tick(self):
+        name = self.running()
+        if not self.on or name is None:
+            return
+        secs = int(time.monotonic() - self.since)
+        sys.stdout.write(f"\r\033[K  {DIM}… en cours ({self.done + 1}/{len(self.order)}, {secs} s) : {name}{OFF}")
+        sys.stdout.flush()
+        self.shown = True
+
+    def clear(self):
+        if self.shown:
+            sys.stdout.write("\r\033[K")
+            sys.stdout.flush()
+            self.shown = False
+
+    def next(self):
+        self.done += 1
+        self.since = time.monotonic()
+
+
+def tap_lines(stream):
+    """The TAP lines, with None every second of silence (for Progress)."""
+    q = queue.Queue()
+
+    def pump():
+        for line in stream:
+            q.put(line)
+        q.put(StopIteration)
+
+    threading.Thread(target=pump, daemon=True).start()
+    while True:
+        try:
+            line = q.get(timeout=1)
+        except queue.Empty:
+            yield None
+            continue
+        if line is StopIteration:
+            return
+        yield line
+
+
 def cmd_phase(args):
     state, rubric = selected(args)
     ph = Phase(args, rubric, state)
+    progress = Progress(args, rubric)
     end_rc = None
     marker = f"# fin-{args.token} "
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", newline="\n")
     copy = open(args.copy_to, "a", encoding="utf-8") if args.copy_to else None
-    for line in stdin:
+    for line in tap_lines(stdin):
+        if line is None:
+            progress.tick()
+            continue
         if copy:
             copy.write(line)
             copy.flush()
@@ -174,6 +235,7 @@ def cmd_phase(args):
             break
         m = RESULT.match(line)
         if m:
+            progress.clear()
             failed = ph.flush()
             if failed and args.failfast:
                 break
@@ -187,8 +249,11 @@ def cmd_phase(args):
                 ph.current = (rest, "skip", reason)
             else:
                 ph.current = (rest, "pass" if ok else "fail", "")
+            if rest in progress.order:
+                progress.next()
         elif line.startswith("#") and ph.current is not None:
             ph.diag.append(line[2:] if line.startswith("# ") else line[1:])
+    progress.clear()
     failed = ph.flush()
     save_state(args.state, state)
     if args.failfast and (failed or any(r["status"] == "fail" for r in state["results"].values())):
@@ -198,6 +263,8 @@ def cmd_phase(args):
     exhausted = end_rc in (124, 137)
     if exhausted:
         why = f"budget épuisé : {args.budget} s pour cette partie du lab"
+        if progress.running():
+            why += f", pendant « {progress.running()} »"
     elif end_rc == 0:
         why = None
     else:
@@ -249,8 +316,17 @@ def cmd_finish(args):
                       "output": r["output"]})
     state.update(lab=args.lab, lab_name=args.name, points=pts, max=mx, memory=mem, tests=tests)
     save_state(args.state, state)
-    colour = GREEN if pts == mx else RED
-    say(args, f"{BOLD}Lab {args.lab} — {args.name} : {colour}{pts}/{mx}{OFF}")
+    # Tests not run (NOVALGRIND=1, T=, no IPv6…): the score is also given
+    # over the tests that ran, so that a partial run does not look failed.
+    notrun = [t for t in tests if t["status"] in ("skip", "notrun")]
+    ran = mx - sum(t["max_score"] for t in notrun)
+    colour = GREEN if pts == mx or (notrun and pts == ran) else RED
+    extra = ""
+    if notrun:
+        which = ("tests mémoire" if all(is_memory(t["name"].split(" — ", 1)[1]) for t in notrun)
+                 else f"{len(notrun)} test(s)")
+        extra = f" {DIM}({pts}/{ran} sur les tests exécutés ; {which} non exécutés){OFF}"
+    say(args, f"{BOLD}Lab {args.lab} — {args.name} : {colour}{pts}/{mx}{OFF}{extra}")
     if args.summary:
         with open(args.summary, "a", encoding="utf-8") as f:
             f.write(f"{args.lab}\t{pts}\t{mx}\t{mem}\n")
