@@ -582,8 +582,19 @@ check "1,6 Go écrits dans son dossier, puis cachés (mode 000) : borné à 512 
 check "des centaines de ports pris : borné par la limite de descripteurs" hostile_ok ports 60 0 '[0-9]{1,3} ports pris'
 check "#include \"/dev/zero\" : compilation bornée, 0 point" hostile_ok devzero 120 0 'compilation a échoué'
 check "#include de la solution par chemin absolu : introuvable, 0 point" hostile_ok include_abs 30 0 'No such file|masqué'
-check "#include de la solution en isolation partielle (root) : l'en-tête du rapport dit que le code noté peut lire solutions/" \
-    hostile_ok include_abs_partial 60 100 'le code noté peut lire solutions/'
+# Without namespaces, the program reads what its user can: the header says
+# so exactly when the reference is readable to it (root: as nobody).
+include_partial_ok() {
+    if [ "$(id -u)" != 0 ] || setpriv --reuid=65534 --regid=65534 --clear-groups \
+        test -r "$ROOT/solutions/01_tcp_client/tcp_client.c" 2>/dev/null; then
+        hostile_ok include_abs_partial 60 100 'le code noté peut lire solutions/'
+    else
+        hostile_ok include_abs_partial 60 0 'No such file|Permission|masqué' &&
+            ! grep -q 'peut lire solutions/' "$H/include_abs_partial.log"
+    fi
+}
+check "#include de la solution en isolation partielle : refusé, ou l'en-tête du rapport dit que le code noté peut lire solutions/" \
+    include_partial_ok
 check "#include de la solution par chemin relatif : introuvable, 0 point" hostile_ok include_rel 30 0 'No such file|masqué'
 check "lien symbolique vers la solution : ignoré, 0 point" hostile_ok symlink 30 0 'lien symbolique ignoré'
 stray_ok() {
