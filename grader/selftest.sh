@@ -428,17 +428,35 @@ concurrent_ok() {
 check "deux « make grade » en même temps (dont un en isolation partielle forcée, GRADER_SANDBOX=none, sans échec) réussissent tous les deux" concurrent_ok
 
 # What a grade run under FOLDER (its TMPDIR) left running: any process
-# whose command line or environment names FOLDER — the lab sandboxes (their
-# TMPDIR), the program sandboxes (their binds) and so everything inside
-# them. Other runs on the machine are not this one's. Zombies are not
-# running (this machine's init may reap them late).
+# whose command line, environment or working folder names FOLDER — the lab
+# sandboxes (their TMPDIR) and so everything inside them, and in the
+# partial isolation the programs themselves (their HOME and folder). A
+# program sandbox shows no path of the grader, but cannot outlive its lab
+# sandbox (its own PID namespace, --die-with-parent). Other runs on the
+# machine are not this one's. Zombies are not running (this machine's init
+# may reap them late).
 leftovers() {
     local p
     ps -eo pid=,stat=,uid=,args= | awk -v pat="$1" '$2 !~ /^Z/ && $4 != "awk" && $4 != "ps" && index($0, pat)'
     for p in /proc/[0-9]*; do
-        grep -qsF -- "$1" "$p/environ" || continue
+        grep -qsF -- "$1" "$p/environ" || case $(readlink "$p/cwd" 2>/dev/null) in "$1"*) ;; *) continue ;; esac
         case $(awk '{ print $3 }' "$p/stat" 2>/dev/null) in Z | "") continue ;; esac
         [ "${p#/proc/}" = "$$" ] || [ "${p#/proc/}" = "$BASHPID" ] || echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+    done
+}
+
+# run_of FOLDER NAME — the processes named NAME (the memcheck tool counts)
+# that a grade run under FOLDER started: one of their ancestors (the lab
+# sandbox, bats) has FOLDER in its environment.
+run_of() {
+    local p q ppid
+    for p in $(pgrep -x "$2"); do
+        q=$p
+        while [ -n "$q" ] && [ "$q" -gt 1 ]; do
+            if grep -qsF -- "$1" "/proc/$q/environ"; then echo "$p"; break; fi
+            ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$q/status" 2>/dev/null)
+            q=$ppid
+        done
     done
 }
 
@@ -456,12 +474,13 @@ interrupt_ok() {
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setpgid(0, 0)
 os.execvp(sys.argv[1], sys.argv[1:])' make -s lab02 TREE=solutions >"$tmp/log" 2>&1 </dev/null & pid=$!
-    # This run's server: its sandbox binds $tmp/grade.*/bin/02 as /lab.
+    # This run's server: an echo_server whose lab sandbox names $tmp (the
+    # program sandbox itself shows no path of the grader).
     for ((i = 0; i < 300; i++)); do
-        pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null && break
+        [ -n "$(run_of "$tmp/" echo_server)" ] && break
         sleep 0.05
     done
-    pgrep -f "$tmp/grade\..*/lab/echo_server" >/dev/null || { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; return 1; }
+    [ -n "$(run_of "$tmp/" echo_server)" ] || { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; return 1; }
     if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     kill -0 "$pid" 2>/dev/null && { echo "toujours en marche 5 s après SIG$sig"; kill -KILL -- "-$pid"; return 1; }
