@@ -1,12 +1,25 @@
 #!/usr/bin/env bats
 # Lab 02 — echo_server : le serveur d'écho itératif du §2 (Serveur TCP simple).
 # Clients are the grader's probe (grader/fakes/probe.c), never the student's lab 01.
+# Each error test has its control: the same kind of call where the server
+# can listen must listen and echo (no program without network code can).
 
 load ../lib/helpers
 
 # Starts the student's server on a free port: SERVER_PORT, SERVER_LOG…
 start_echo() {
     start_server srv echo_server -p 0 "$@"
+}
+
+# expect_session WHAT [HOST] — a seeded line sent to the server (SERVER_PORT)
+# comes back as is: the server listens and echoes.
+expect_session() {
+    local msg
+    msg="écho $("$FAKE_DIR/peer" gen -s "$SEED" -n 6 | od -An -tx1 | tr -d ' \n')"
+    probe session -t "$(scaled 5)" -m "$msg"$'\n' "${2:-127.0.0.1}" "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test ($1) — $(show "$T/probe.err")"
+    [ "$(cat "$T/probe.out")" = "$msg" ] ||
+        fail_fr "l'écho reçu par le client de test ($1)" "$msg" "$(show "$T/probe.out")"
 }
 
 # @points 4
@@ -134,9 +147,14 @@ start_echo() {
 # @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
 @test "port déjà occupé : message clair et code 1" {
     start_fake echo
-    run_prog -l 10 echo_server -p "$FAKE_PORT"
+    local port=$FAKE_PORT
+    run_prog -l 10 echo_server -p "$port"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+    # The control: once the port is free again, the same call listens there.
+    stop_server "$FAKE_PID"
+    start_server srv echo_server -p "$port"
+    expect_session "le port $port libéré"
 }
 
 # @points 3
@@ -209,11 +227,12 @@ start_echo() {
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_echo
+    "$FAKE_DIR/peer" gen -n 262144 -s "$SEED" >"$T/expected"
     probe echo -n 262144 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test sous valgrind"
+    expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 256 Kio sous valgrind"
     probe reset -n 100000 127.0.0.1 "$SERVER_PORT"
-    probe session 127.0.0.1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test sous valgrind"
+    expect_session "après une connexion réinitialisée, sous valgrind"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
@@ -221,6 +240,7 @@ start_echo() {
     start_fake echo
     run_prog -l 10 echo_server -p "$FAKE_PORT"
     expect_status 1
+    expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
     expect_memcheck_clean
 }
 
@@ -351,6 +371,10 @@ expect_listening_on() {
     ! grep -Eq "impossible d'écouter" "$T/err" ||
         fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
             "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
+    # The control: an address of the machine (one of 127.0.0.0/8, from the seed).
+    local a="127.$((SEED % 250 + 3)).$((SEED / 250 % 256)).$((SEED / 64000 % 254 + 1))"
+    start_echo -b "$a"
+    expect_session "l'adresse $a de la machine" "$a"
 }
 
 # @points 3
