@@ -36,10 +36,7 @@ expect_session() {
 # @hint §2 « Serveur TCP simple » : accept, puis boucle recv → send — man 2 accept
 @test "renvoie un message à l'identique" {
     start_echo
-    probe session -m $'bonjour le serveur\n' 127.0.0.1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test"
-    [ "$(cat "$T/probe.out")" = "bonjour le serveur" ] ||
-        fail_fr "l'écho reçu par le client" "bonjour le serveur" "$(show "$T/probe.out")"
+    expect_session "une ligne"
     # One byte is data like any other: only recv returning 0 ends the client.
     probe session -m "x" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test qui envoie un seul octet ($(show "$T/probe.err"))"
@@ -138,8 +135,7 @@ expect_session() {
     expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client avant l'arrêt"
     stop_server "$first"
     start_server srv2 echo_server -p "$port"
-    probe session -m $'de retour\n' 127.0.0.1 "$port"
-    expect_status 0 "le code de sortie d'un client du serveur redémarré"
+    expect_session "le serveur redémarré sur le port $port"
 }
 
 # @points 3
@@ -280,10 +276,7 @@ expect_listening_on() {
     [ "$SERVER_HOST" = 127.0.0.2 ] ||
         fail_fr "l'adresse annoncée avec -b 127.0.0.2" "Serveur en écoute sur 127.0.0.2:PORT" "$(show "$SERVER_LOG")"
     expect_listening_on "127.0.0.2:$SERVER_PORT"
-    probe session -m $'par 127.0.0.2\n' 127.0.0.2 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
-    [ "$(cat "$T/probe.out")" = "par 127.0.0.2" ] ||
-        fail_fr "l'écho reçu par 127.0.0.2" "par 127.0.0.2" "$(show "$T/probe.out")"
+    expect_session "par 127.0.0.2" 127.0.0.2
     expect_refused 127.0.0.1 "$SERVER_PORT" "une connexion vers 127.0.0.1:$SERVER_PORT (le serveur écoute sur 127.0.0.2)"
 }
 
@@ -296,10 +289,7 @@ expect_listening_on() {
     grep -Eq '^Serveur en écoute sur \[::1\]:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la ligne d'écoute avec -b ::1" "Serveur en écoute sur [::1]:PORT" "$(show "$SERVER_LOG")"
     expect_listening_on "[::1]:$SERVER_PORT"
-    probe session -m $'bonjour en v6\n' ::1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
-    [ "$(cat "$T/probe.out")" = "bonjour en v6" ] ||
-        fail_fr "l'écho reçu par ::1" "bonjour en v6" "$(show "$T/probe.out")"
+    expect_session "par ::1" ::1
 }
 
 # @points 4
@@ -320,8 +310,7 @@ expect_listening_on() {
     [ "$SERVER_PORT" = 9999 ] ||
         fail_fr "le port annoncé sans -p" "9999" "$(show "$SERVER_LOG")"
     expect_listening_on "$a:9999"
-    probe session -m $'port par défaut\n' "$a" 9999
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
+    expect_session "le port par défaut" "$a"
 }
 
 # @points 4
