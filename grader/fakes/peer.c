@@ -57,20 +57,81 @@ static void usage(const char *msg)
     fprintf(stderr,
             "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
             "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE] [-R RCVBUF]\n"
-            "  MODE : echo respond sink silent partial deaf reset blackhole "
-            "closed gen\n");
+            "  MODE : echo reply respond sink silent partial deaf reset "
+            "blackhole closed gen\n"
+            "  -o FILE : sink, reply, respond, silent, partial, deaf : what the "
+            "peer receives\n");
     exit(2);
 }
 
-/* Reads and discards until EOF, error, stop, or timeout_ms overall. */
-static void drain(int fd, int timeout_ms)
+/* -o FILE: what the peer receives, written as it comes. Created afresh at
+ * each connection, so its mere presence tells a test that a client got
+ * through (a program with no network code cannot fake it). Returns the
+ * descriptor, NO_LOG without -o, or -1 on error (said). */
+#define NO_LOG (-2)
+static int open_log(const struct opts *o)
+{
+    int fd;
+
+    if (o->out == NULL)
+        return NO_LOG;
+    fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+    return fd;
+}
+
+/* Appends n received bytes to the log (if any); -1 on error (said). */
+static int log_bytes(int lfd, const struct opts *o, const void *data, size_t n)
+{
+    if (lfd < 0 || write_all(lfd, data, n) >= 0)
+        return 0;
+    fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+    return -1;
+}
+
+static void close_log(int lfd)
+{
+    if (lfd >= 0)
+        close(lfd);
+}
+
+/* Reads (into the log, if any) until EOF, error, stop, or timeout_ms
+ * overall. */
+static void drain(int fd, int timeout_ms, int lfd, const struct opts *o)
 {
     double deadline = now_ms() + timeout_ms;
     int left;
+    ssize_t n;
 
-    while ((left = (int)(deadline - now_ms())) > 0)
-        if (recv_timeout(fd, buf, sizeof buf, left) <= 0)
+    while ((left = (int)(deadline - now_ms())) > 0) {
+        n = recv_timeout(fd, buf, sizeof buf, left);
+        if (n <= 0 || log_bytes(lfd, o, buf, (size_t)n) < 0)
             return;
+    }
+}
+
+/* Sends gen(seed)[0..nbytes) in chunks of -c bytes, -d ms apart, as
+ * separate segments; -1 if the client is gone. */
+static int send_gen(int cfd, const struct opts *o)
+{
+    long left = o->nbytes;
+    uint64_t state = o->seed;
+    size_t c;
+    int one = 1;
+
+    /* Separate segments, so clients must cope with a reply in pieces. */
+    setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    while (left > 0) {
+        c = left < o->chunk ? (size_t)left : (size_t)o->chunk;
+        gen_bytes(&state, buf, c);
+        if (send_all(cfd, buf, c, IO_TIMEOUT_MS) < 0)
+            return -1;
+        left -= (long)c;
+        if (left > 0 && o->delay_ms > 0 && sleep_ms((int)o->delay_ms) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int serve_echo(int cfd, const struct opts *o)
@@ -86,36 +147,61 @@ static int serve_echo(int cfd, const struct opts *o)
 
 static int serve_respond(int cfd, const struct opts *o)
 {
-    size_t got = 0, c;
+    size_t got = 0;
     ssize_t n;
-    long left = o->nbytes;
-    uint64_t state = o->seed;
-    int one = 1;
+    int lfd = open_log(o);
 
+    if (lfd == -1)
+        return -1;
     while (got < BUF_SIZE) {
         n = recv_timeout(cfd, buf, BUF_SIZE - got, IO_TIMEOUT_MS);
-        if (n < 0)
-            return 0;
+        if (n < 0 || log_bytes(lfd, o, buf, (size_t)(n > 0 ? n : 0)) < 0) {
+            close_log(lfd);
+            return n < 0 ? 0 : -1;
+        }
         if (n == 0 || memchr(buf, '\n', (size_t)n) != NULL)
             break;
         got += (size_t)n;
     }
-    /* Separate segments, so clients must cope with a reply in pieces. */
-    setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    while (left > 0) {
-        c = left < o->chunk ? (size_t)left : (size_t)o->chunk;
-        gen_bytes(&state, buf, c);
-        if (send_all(cfd, buf, c, IO_TIMEOUT_MS) < 0)
-            return 0;
-        left -= (long)c;
-        if (left > 0 && o->delay_ms > 0 && sleep_ms((int)o->delay_ms) < 0)
-            return 0;
+    if (send_gen(cfd, o) == 0) {
+        /* Closing with unread input would send a RST that can destroy the
+         * reply in flight: half-close and let the client close first. */
+        shutdown(cfd, SHUT_WR);
+        drain(cfd, DRAIN_MS, lfd, o);
     }
-    /* Closing with unread input would send a RST that can destroy the
-     * reply in flight: half-close and let the client close first. */
-    shutdown(cfd, SHUT_WR);
-    drain(cfd, DRAIN_MS);
+    close_log(lfd);
     return 0;
+}
+
+/* Answers the first bytes received (or the end of the stream) at once,
+ * with -m TEXT or else gen(seed)[0..nbytes), then reads until the client
+ * closes: an answer no program can know without asking for it. */
+static int serve_reply(int cfd, const struct opts *o)
+{
+    ssize_t n;
+    int lfd = open_log(o), rc = 0;
+    size_t len = strlen(o->text);
+
+    if (lfd == -1)
+        return -1;
+    n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS);
+    if (n < 0)
+        goto out;
+    if (log_bytes(lfd, o, buf, (size_t)n) < 0) {
+        rc = -1;
+        goto out;
+    }
+    if (len > 0 ? send_all(cfd, o->text, len, IO_TIMEOUT_MS) < 0 : send_gen(cfd, o) < 0)
+        goto out;
+    if (n > 0)
+        while ((n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS)) > 0)
+            if (log_bytes(lfd, o, buf, (size_t)n) < 0) {
+                rc = -1;
+                break;
+            }
+out:
+    close_log(lfd);
+    return rc;
 }
 
 static int serve_sink(int cfd, const struct opts *o)
@@ -125,14 +211,11 @@ static int serve_sink(int cfd, const struct opts *o)
     ssize_t n;
     int ffd, len;
 
-    ffd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (ffd < 0) {
-        fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+    ffd = open_log(o);
+    if (ffd < 0)
         return -1;
-    }
     while ((n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS)) > 0) {
-        if (write_all(ffd, buf, (size_t)n) < 0) {
-            fprintf(stderr, "peer: %s : %s\n", o->out, strerror(errno));
+        if (log_bytes(ffd, o, buf, (size_t)n) < 0) {
             close(ffd);
             return -1;
         }
@@ -151,10 +234,16 @@ static int serve_sink(int cfd, const struct opts *o)
  * open, unanswered, until the stop. */
 static int serve_silent(int cfd, const struct opts *o)
 {
-    (void)o;
+    ssize_t n;
+    int lfd = open_log(o);
+
+    if (lfd == -1)
+        return -1;
     /* No timeout by design: only the client or a stop ends this. */
-    while (recv_timeout(cfd, buf, sizeof buf, -1) > 0)
-        ;
+    while ((n = recv_timeout(cfd, buf, sizeof buf, -1)) > 0)
+        if (log_bytes(lfd, o, buf, (size_t)n) < 0)
+            break;
+    close_log(lfd);
     return HOLD;
 }
 
@@ -166,11 +255,23 @@ static int serve_partial(int cfd, const struct opts *o)
 }
 
 /* Never reads: the client's data fills the receive window (-R makes it
- * small), so its sends have to wait for room until its own timeout. */
+ * small), so its sends have to wait for room until its own timeout. With
+ * -o FILE, reads the first line first (into FILE), to show what came. */
 static int serve_deaf(int cfd, const struct opts *o)
 {
-    (void)cfd;
-    (void)o;
+    ssize_t n;
+    char *nl = NULL;
+    int lfd = open_log(o);
+
+    if (lfd == -1)
+        return -1;
+    while (lfd >= 0 && nl == NULL &&
+           (n = recv_timeout(cfd, buf, sizeof buf, IO_TIMEOUT_MS)) > 0) {
+        nl = memchr(buf, '\n', (size_t)n);
+        if (log_bytes(lfd, o, buf, nl != NULL ? (size_t)(nl - (char *)buf) + 1 : (size_t)n) < 0)
+            break;
+    }
+    close_log(lfd);
     return HOLD;
 }
 
@@ -180,7 +281,7 @@ static int serve_reset(int cfd, const struct opts *o)
     size_t len = strlen(o->text);
 
     if (len == 0 || send_all(cfd, o->text, len, IO_TIMEOUT_MS) >= 0)
-        drain(cfd, RESET_READ_MS);
+        drain(cfd, RESET_READ_MS, NO_LOG, o);
     setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     return 0; /* the caller's close() sends the RST */
 }
@@ -447,6 +548,7 @@ int main(int argc, char **argv)
         handler h;
     } servers[] = {
         {"echo", serve_echo},       {"respond", serve_respond},
+        {"reply", serve_reply},
         {"sink", serve_sink},       {"silent", serve_silent},
         {"partial", serve_partial}, {"reset", serve_reset},
         {"deaf", serve_deaf},

@@ -105,7 +105,7 @@ load=$tmp/load.gcc
 if [ ! -x "$peer" ] || [ ! -x "$probe" ] || [ ! -x "$load" ]; then echo "compilation impossible"; exit 1; fi
 
 echo "== usage"
-for args in "" "nope" "sink" "echo -p 70000" "echo -c 0" "echo extra"; do
+for args in "" "nope" "sink" "echo -p 70000" "echo -c 0" "echo extra" "reply extra"; do
     # shellcheck disable=SC2086
     "$peer" $args >/dev/null 2>&1
     if [ $? -eq 2 ]; then ok "peer $args -> 2"; else ko "peer $args -> 2"; fi
@@ -171,6 +171,25 @@ check "respond -c 1000 -d 50 : 5 morceaux espacés (>= 200 ms)" bash -c "
 ' 127.0.0.1 $PORT 2>/dev/null | cmp - <('$peer' gen -n 5000) || exit 1
     [ \$(( (\$(date +%s%N) - t0) / 1000000 )) -ge 200 ]"
 stop_peer respond2
+start_peer respondo "$peer" respond -n 10 -o "$tmp/respond.req" || ko "peer respond -o prêt" "$tmp/respondo.err"
+check "respond -o : la requête journalisée, la réponse inchangée" bash -c "
+    printf 'GET x\n' | socat -t 5 - TCP:127.0.0.1:$PORT | cmp - <('$peer' gen -n 10) &&
+    cmp '$tmp/respond.req' <(printf 'GET x\n')"
+stop_peer respondo
+
+echo "== reply"
+start_peer reply "$peer" reply -m 'RÉPONSE' -o "$tmp/reply.req" || ko "peer reply prêt" "$tmp/reply.err"
+check "reply -m : répond à la première donnée, sans attendre la fin ni un '\n'" bash -c "
+    test \"\$('$probe' hold -t 2 -m 'sans fin de ligne' 127.0.0.1 $PORT 2>/dev/null)\" = RÉPONSE"
+check "reply -o : la requête journalisée" cmp "$tmp/reply.req" <(printf 'sans fin de ligne')
+check "reply : requête vide (demi-fermeture aussitôt), réponse quand même" bash -c "
+    test \"\$(socat -t 5 - TCP:127.0.0.1:$PORT </dev/null)\" = RÉPONSE && test ! -s '$tmp/reply.req'"
+check "reply -o : fichier recréé à chaque connexion (vide ici)" test -e "$tmp/reply.req"
+stop_peer reply
+start_peer replyg "$peer" reply -s 4 -n 30000 -c 1000 -d 0 || ko "peer reply (gen) prêt" "$tmp/replyg.err"
+check "reply sans -m : gen(GRAINE)[0..N)" bash -c "
+    printf 'x' | socat -t 5 - TCP:127.0.0.1:$PORT | cmp - <('$peer' gen -s 4 -n 30000)"
+stop_peer replyg
 
 echo "== sink"
 start_peer sink "$peer" sink -o "$tmp/sink.bin" || ko "peer sink prêt" "$tmp/sink.err"
@@ -224,6 +243,11 @@ start_peer partial "$peer" partial -m 'BONJOUR' || ko "peer partial prêt" "$tmp
 check "partial : statut 3" test $? -eq 3
 check "partial : reçu 'BONJOUR'" test "$(cat "$tmp/r")" = BONJOUR
 stop_peer partial
+start_peer silento "$peer" silent -o "$tmp/silent.req" || ko "peer silent -o prêt" "$tmp/silento.err"
+"$probe" hold -t 0.5 -m 'allo ?' 127.0.0.1 "$PORT" >/dev/null 2>&1
+check "silent -o : la requête journalisée, rien répondu (statut 3)" \
+    bash -c "[ $? -eq 3 ] && cmp '$tmp/silent.req' <(printf 'allo ?')"
+stop_peer silento
 
 echo "== deaf"
 start_peer deaf "$peer" deaf -R 4096 || ko "peer deaf prêt" "$tmp/deaf.err"
@@ -232,6 +256,12 @@ check "probe echo -t 0.5 contre deaf : statut 1 (l'envoi attend de la place)" te
 check "deaf : rien renvoyé" test ! -s "$tmp/r"
 check "deaf : délai dépassé à l'envoi" grep -q 'délai' "$tmp/e"
 stop_peer deaf
+start_peer deafo "$peer" deaf -R 4096 -o "$tmp/deaf.req" || ko "peer deaf -o prêt" "$tmp/deafo.err"
+{ printf 'ligne 1\n'; head -c 16777216 /dev/zero; } >"$tmp/deaf.in"
+"$probe" echo -t 0.5 -f "$tmp/deaf.in" 127.0.0.1 "$PORT" >"$tmp/r" 2>"$tmp/e"
+check "deaf -o : délai dépassé à l'envoi quand même (statut 1)" test $? -eq 1
+check "deaf -o : seule la première ligne journalisée" cmp "$tmp/deaf.req" <(printf 'ligne 1\n')
+stop_peer deafo
 
 echo "== reset"
 start_peer reset "$peer" reset -m 'adieu' || ko "peer reset prêt" "$tmp/reset.err"
@@ -337,7 +367,8 @@ wait "$pid_vgecho"
 rc=$?
 forget "$pid_vgecho"
 vgcheck "peer echo" "$tmp/vgecho.err" $rc
-for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x" deaf; do
+for mode in respond blackhole closed "sink -o $tmp/vgsink" "reset -m x" "partial -m x" deaf \
+    "reply -m x -o $tmp/vgreply" "respond -o $tmp/vgrespond" "silent -o $tmp/vgsilent" "deaf -o $tmp/vgdeaf"; do
     name=vg${mode%% *}
     # shellcheck disable=SC2086
     start_peer "$name" "${vg[@]}" "$peer" $mode || ko "peer $mode (valgrind) prêt" "$tmp/$name.err"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bats
 # Lab 01 — tcp_client : le client TCP du §2 (Client TCP simple, avec context manager).
 # Every peer is one of the grader's fakes (grader/fakes/peer.c), on loopback.
+# Every test but the usage ones needs the network: a reply the program can
+# only get from the fake (seeded), or the fake's log of the request.
 # The sandbox's /etc/hosts gives a name two addresses (no DNS needed):
 # @hosts ::1 deux-adresses.test
 # @hosts 127.0.0.1 deux-adresses.test
 
 load ../lib/helpers
+load ../lib/lab01
 
 request=$'GET / HTTP/1.0\r\n\r\n'
 
@@ -13,16 +16,15 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @req R6 R8
 # @hint §2 « Client TCP simple » : connect, puis send, puis recv — man 2 connect, man 2 send, man 2 recv
 @test "envoie le message et affiche la réponse du serveur" {
-    start_fake echo
-    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "bonjour le serveur"
-    expect_status 0
-    expect_stdout_eq "bonjour le serveur"
+    start_reply 1
+    expect_reply_run "un message et sa réponse" 127.0.0.1 "$FAKE_PORT" "bonjour le serveur $(seeded_text 2)"
     # An empty MESSAGE is a request of 0 bytes, not an error: send_all of 0
     # bytes returns 0.
     start_fake sink -o "$T/empty"
     run_prog tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" ""
     expect_status 0 "le code de sortie avec un MESSAGE vide (0 octet à envoyer, ce n'est pas une erreur)"
     expect_stdout_eq "0"
+    expect_fake_got "$T/empty" "" "ce que le serveur a reçu (une connexion, 0 octet)"
 }
 
 # @points 5
@@ -78,6 +80,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     start_fake sink -R 4096 -o "$T/received"
     run_prog -i "$T/in" tcp_client -a 127.0.0.1 "$FAKE_PORT"
     expect_status 0
+    [ -e "$T/received" ] || fail_fr "le serveur de test" "une connexion et 8388608 octets reçus" "aucune connexion reçue"
     expect_same_bytes "$T/in" "$T/received" "les octets reçus par le serveur (données avec des octets nuls)"
     expect_stdout_eq "8388608"
 }
@@ -86,10 +89,13 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @req R11
 # @hint demi-fermeture : shutdown(fd, SHUT_WR) après l'envoi — man 2 shutdown
 @test "avec -a : ferme l'envoi (shutdown) pour signaler la fin de la requête" {
+    local msg
+    msg="ping $(seeded_text 1)"
     start_fake sink -o "$T/received"
-    run_prog -l 10 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "ping"
+    run_prog -l 10 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 0
-    expect_stdout_eq "4"
+    expect_stdout_eq "${#msg}"
+    expect_fake_got "$T/received" "$msg" "ce que le serveur a reçu avant la demi-fermeture"
 }
 
 # @points 6
@@ -102,28 +108,38 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
     expect_stderr_matches "127\.0\.0\.1:$FAKE_PORT" "l'adresse essayée dans le message (sockaddr_str), ici 127.0.0.1:$FAKE_PORT"
     expect_elapsed 0 2000 "la durée (un refus est immédiat, pas besoin d'attendre le délai)"
+    # The control: the same call where a server listens is no refusal.
+    start_reply 1
+    expect_reply_run "la même commande vers un port où un serveur écoute" -t 5 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
 }
 
 # @points 5
 # @req R4 R15
 # @hint « Points clés » : toujours un timeout — recv_timeout / poll — man 2 poll
 @test "serveur silencieux : délai dépassé après -t 0.5, code 1" {
-    start_fake silent
-    run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "allô ?"
+    local msg
+    msg="allô ? $(seeded_text 1)"
+    start_fake silent -o "$T/received"
+    run_prog -l 5 tcp_client -t 0.5 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée avant d'abandonner (-t 0.5)"
+    expect_fake_got "$T/received" "$msg" "ce que le serveur silencieux a reçu"
 }
 
 # @points 3
 # @req R12 R15
 # @hint écrire chaque morceau reçu avant d'attendre le suivant, puis signaler le délai — man 2 recv, man 2 poll
 @test "serveur qui se tait en pleine réponse : ce qui est arrivé est affiché, puis délai dépassé" {
-    start_fake partial -m "début de la réponse"
-    run_prog -l 5 tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT" "requête"
+    local start msg
+    start="début de la réponse $(seeded_text 1)"
+    msg="requête $(seeded_text 2)"
+    start_fake partial -m "$start" -o "$T/received"
+    run_prog -l 5 tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 1
-    expect_stdout_eq "début de la réponse"
+    expect_stdout_eq "$start"
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
+    expect_fake_got "$T/received" "$msg" "ce que le serveur a reçu"
 }
 
 # @points 4
@@ -135,6 +151,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 400 4000 "la durée de la tentative de connexion (-t 0.5)"
+    # The control: the same call to a server that accepts is no timeout.
+    start_reply 1
+    expect_reply_run "la même commande vers un serveur qui accepte" -t 0.5 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
 }
 
 # @points 2
@@ -146,6 +165,8 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     run_prog -l 5 -i "$T" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "envoi.*(répertoire|directory)" "un message « envoi : » avec la raison de l'échec de read (EISDIR)"
+    # Connected first (sink creates its file then), nothing sent.
+    expect_fake_got "$T/received" "" "ce que le serveur a reçu (une connexion, puis rien)"
 }
 
 # @points 2
@@ -154,10 +175,13 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 @test "sortie standard impossible à écrire : code 1 et message, sans attendre" {
     # /dev/full refuses every write (ENOSPC): the response cannot be shown,
     # which is a failure, not a success.
-    start_fake echo
-    run_prog -l 10 -O /dev/full tcp_client -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
+    local msg
+    msg="bonjour $(seeded_text 2)"
+    start_reply 1
+    run_prog -l 10 -O /dev/full tcp_client -t 3 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 1
     expect_stderr_matches "place|espace|space" "un message qui dit que l'écriture sur la sortie standard a échoué (ENOSPC)"
+    expect_fake_got "$REPLY_LOG" "$msg" "la requête reçue par le serveur de test"
 }
 
 # @points 5
@@ -165,20 +189,22 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint §4 « Résolution DNS » : getaddrinfo avec AF_UNSPEC, puis socket(ai_family, …) — man 3 getaddrinfo
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
     require_ipv6
-    start_fake echo -b ::1
-    run_prog tcp_client ::1 "$FAKE_PORT" "bonjour en IPv6"
-    expect_status 0
-    expect_stdout_eq "bonjour en IPv6"
+    start_reply -b ::1 1
+    expect_reply_run "un serveur sur ::1" ::1 "$FAKE_PORT" "bonjour en IPv6 $(seeded_text 2)"
 }
 
 # @points 3
 # @req R17
 # @hint recv renvoie -1 avec ECONNRESET : c'est une erreur, pas une fin normale — man 2 recv
 @test "connexion réinitialisée par le serveur : code 1 et message" {
-    start_fake reset -m "au revoir"
+    local bye
+    bye="au revoir $(seeded_text 1)"
+    start_fake reset -m "$bye"
     run_prog -l 8 tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
     expect_stderr_matches "réinitialis|reset" "un message qui dit que la connexion a été réinitialisée"
+    # What came before the RST is shown (-a writes each piece as it comes).
+    expect_stdout_eq "$bye"
 }
 
 # @points 4
@@ -222,11 +248,14 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_fake respond -n 20000 -s "$SEED"
+    "$FAKE_DIR/peer" gen -n 20000 -s "$SEED" >"$T/expected"
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
+    expect_same_bytes "$T/expected" "$T/out" "la réponse affichée sous valgrind (20000 octets)"
     start_fake closed
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "bonjour"
     expect_status 1
+    expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
     expect_memcheck_clean
 }
 
@@ -236,11 +265,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @req R9 R13
 # @hint la réponse avec write_all(STDOUT_FILENO, buf, n) et rien d'autre ; chaque message d'erreur avec fprintf(stderr, "tcp_client: …") — man 3 stdout
 @test "sortie standard : les seuls octets de la réponse ; messages « tcp_client: … » sur la sortie d'erreur" {
-    start_fake echo
-    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "sans fin de ligne"
-    expect_status 0
-    printf 'sans fin de ligne' >"$T/expected"
-    expect_same_bytes "$T/expected" "$T/out" "la sortie standard (exactement la réponse : rien avant, pas de retour à la ligne ajouté)"
+    start_reply 1
+    expect_reply_run "la sortie standard : exactement la réponse, rien avant, pas de retour à la ligne ajouté" \
+        127.0.0.1 "$FAKE_PORT" "sans fin de ligne $(seeded_text 2)"
     [ ! -s "$T/err" ] || fail_fr "la sortie d'erreur d'un échange réussi" "(rien)" "$(show "$T/err")"
     start_fake closed
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "x"
@@ -255,18 +282,23 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @req R10
 # @hint sans -a : un seul recv ; 0 (le serveur a fermé) n'est pas une erreur, et pas de shutdown — man 2 recv, man 2 shutdown
 @test "sans -a : un serveur qui ferme sans rien dire donne le code 0, et l'envoi n'est pas fermé" {
-    start_fake respond -n 0
-    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" $'bonjour\n'
+    local msg
+    msg="bonjour $(seeded_text 1)"$'\n'
+    start_fake respond -n 0 -o "$T/request"
+    run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 0 "le code de sortie quand le serveur ferme sans répondre (recv renvoie 0)"
     [ ! -s "$T/out" ] || fail_fr "la sortie standard (le serveur n'a rien envoyé)" "(rien)" "$(show "$T/out")"
+    expect_fake_got "$T/request" "$msg" "la requête reçue par le serveur"
     # sink answers only once it sees the end of the request: without -a,
     # the client must not half-close, so nothing comes before -t.
+    msg="ping $(seeded_text 2)"
     start_fake sink -o "$T/received"
-    run_prog -l 10 tcp_client -t 1 127.0.0.1 "$FAKE_PORT" "ping"
+    run_prog -l 10 tcp_client -t 1 127.0.0.1 "$FAKE_PORT" "$msg"
     expect_status 1 "le code de sortie (sans -a pas de demi-fermeture : le serveur attend encore, délai dépassé)"
     [ ! -s "$T/out" ] ||
         fail_fr "la sortie standard sans -a face à un serveur qui attend la fin de la requête" \
             "(rien : sans -a, pas de shutdown, le serveur ne répond pas)" "$(show "$T/out")"
+    expect_fake_got "$T/received" "$msg" "ce que le serveur a reçu"
 }
 
 # @points 4
@@ -274,12 +306,16 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint send_all avec le délai : chaque attente de place pour envoyer est bornée (poll POLLOUT) — man 2 send, man 2 poll
 @test "serveur qui ne lit pas : délai d'envoi dépassé après -t 0.5, code 1" {
     # 16 MiB: more than a 4 KiB window plus every kernel buffer can absorb.
-    head -c 16777216 /dev/zero >"$T/in"
-    start_fake deaf -R 4096
+    # The fake reads the first line only (a seeded one), then nothing.
+    local line
+    line="début $(seeded_text 1)"$'\n'
+    { printf '%s' "$line"; head -c 16777216 /dev/zero; } >"$T/in"
+    start_fake deaf -R 4096 -o "$T/received"
     run_prog -l 10 -i "$T/in" tcp_client -a -t 0.5 127.0.0.1 "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé » (envoi)"
     expect_elapsed 400 5000 "la durée avant d'abandonner l'envoi (-t 0.5)"
+    expect_fake_got "$T/received" "$line" "la première ligne reçue par le serveur (lue sur l'entrée standard)"
 }
 
 # @points 3
@@ -291,6 +327,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 1
     expect_stderr_matches "délai|timed out|timeout" "un message « délai dépassé »"
     expect_elapsed 9500 14000 "la durée de la tentative de connexion sans -t (défaut : 10 s)"
+    # The control: without -t, a server that accepts is served.
+    start_reply 1
+    expect_reply_run "la même commande vers un serveur qui accepte" 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
 }
 
 # @points 3
@@ -305,6 +344,9 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     ! grep -Eq "connexion à|envoi|réception" "$T/err" ||
         fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
             "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
+    # The control: a host that resolves, through the same getaddrinfo.
+    start_reply 1
+    expect_reply_run "la même commande avec une adresse valide" 127.0.0.1 "$FAKE_PORT" "x $(seeded_text 2)"
 }
 
 # @points 5
@@ -320,12 +362,11 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     for fam in 127.0.0.1 ::1; do
         other=::1
         [ "$fam" = ::1 ] && other=127.0.0.1
-        start_fake echo -b "$fam"
+        start_reply -b "$fam" "${#fam}"
         port=$FAKE_PORT
         start_fake closed -b "$other" -p "$port"
-        run_prog tcp_client deux-adresses.test "$port" "seul $fam écoute"
-        expect_status 0 "le code de sortie (deux-adresses.test : ::1 et 127.0.0.1 ; seul $fam écoute sur le port $port)"
-        expect_stdout_eq "seul $fam écoute"
+        expect_reply_run "deux-adresses.test : ::1 et 127.0.0.1 ; seul $fam écoute sur le port $port" \
+            deux-adresses.test "$port" "seul $fam écoute $(seeded_text 2)"
     done
 }
 

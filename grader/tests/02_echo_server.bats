@@ -1,12 +1,25 @@
 #!/usr/bin/env bats
 # Lab 02 — echo_server : le serveur d'écho itératif du §2 (Serveur TCP simple).
 # Clients are the grader's probe (grader/fakes/probe.c), never the student's lab 01.
+# Each error test has its control: the same kind of call where the server
+# can listen must listen and echo (no program without network code can).
 
 load ../lib/helpers
 
 # Starts the student's server on a free port: SERVER_PORT, SERVER_LOG…
 start_echo() {
     start_server srv echo_server -p 0 "$@"
+}
+
+# expect_session WHAT [HOST] — a seeded line sent to the server (SERVER_PORT)
+# comes back as is: the server listens and echoes.
+expect_session() {
+    local msg
+    msg="écho $("$FAKE_DIR/peer" gen -s "$SEED" -n 6 | od -An -tx1 | tr -d ' \n')"
+    probe session -t "$(scaled 5)" -m "$msg"$'\n' "${2:-127.0.0.1}" "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client de test ($1) — $(show "$T/probe.err")"
+    [ "$(cat "$T/probe.out")" = "$msg" ] ||
+        fail_fr "l'écho reçu par le client de test ($1)" "$msg" "$(show "$T/probe.out")"
 }
 
 # @points 4
@@ -23,10 +36,7 @@ start_echo() {
 # @hint §2 « Serveur TCP simple » : accept, puis boucle recv → send — man 2 accept
 @test "renvoie un message à l'identique" {
     start_echo
-    probe session -m $'bonjour le serveur\n' 127.0.0.1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test"
-    [ "$(cat "$T/probe.out")" = "bonjour le serveur" ] ||
-        fail_fr "l'écho reçu par le client" "bonjour le serveur" "$(show "$T/probe.out")"
+    expect_session "une ligne"
     # One byte is data like any other: only recv returning 0 ends the client.
     probe session -m "x" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test qui envoie un seul octet ($(show "$T/probe.err"))"
@@ -125,8 +135,7 @@ start_echo() {
     expect_log "$SERVER_LOG" "^Connexion de" "la connexion du client avant l'arrêt"
     stop_server "$first"
     start_server srv2 echo_server -p "$port"
-    probe session -m $'de retour\n' 127.0.0.1 "$port"
-    expect_status 0 "le code de sortie d'un client du serveur redémarré"
+    expect_session "le serveur redémarré sur le port $port"
 }
 
 # @points 3
@@ -134,9 +143,14 @@ start_echo() {
 # @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
 @test "port déjà occupé : message clair et code 1" {
     start_fake echo
-    run_prog -l 10 echo_server -p "$FAKE_PORT"
+    local port=$FAKE_PORT
+    run_prog -l 10 echo_server -p "$port"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+    # The control: once the port is free again, the same call listens there.
+    stop_server "$FAKE_PID"
+    start_server srv echo_server -p "$port"
+    expect_session "le port $port libéré"
 }
 
 # @points 3
@@ -209,11 +223,12 @@ start_echo() {
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_echo
+    "$FAKE_DIR/peer" gen -n 262144 -s "$SEED" >"$T/expected"
     probe echo -n 262144 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test sous valgrind"
+    expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 256 Kio sous valgrind"
     probe reset -n 100000 127.0.0.1 "$SERVER_PORT"
-    probe session 127.0.0.1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test sous valgrind"
+    expect_session "après une connexion réinitialisée, sous valgrind"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
@@ -221,6 +236,7 @@ start_echo() {
     start_fake echo
     run_prog -l 10 echo_server -p "$FAKE_PORT"
     expect_status 1
+    expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
     expect_memcheck_clean
 }
 
@@ -260,10 +276,7 @@ expect_listening_on() {
     [ "$SERVER_HOST" = 127.0.0.2 ] ||
         fail_fr "l'adresse annoncée avec -b 127.0.0.2" "Serveur en écoute sur 127.0.0.2:PORT" "$(show "$SERVER_LOG")"
     expect_listening_on "127.0.0.2:$SERVER_PORT"
-    probe session -m $'par 127.0.0.2\n' 127.0.0.2 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
-    [ "$(cat "$T/probe.out")" = "par 127.0.0.2" ] ||
-        fail_fr "l'écho reçu par 127.0.0.2" "par 127.0.0.2" "$(show "$T/probe.out")"
+    expect_session "par 127.0.0.2" 127.0.0.2
     expect_refused 127.0.0.1 "$SERVER_PORT" "une connexion vers 127.0.0.1:$SERVER_PORT (le serveur écoute sur 127.0.0.2)"
 }
 
@@ -276,10 +289,7 @@ expect_listening_on() {
     grep -Eq '^Serveur en écoute sur \[::1\]:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la ligne d'écoute avec -b ::1" "Serveur en écoute sur [::1]:PORT" "$(show "$SERVER_LOG")"
     expect_listening_on "[::1]:$SERVER_PORT"
-    probe session -m $'bonjour en v6\n' ::1 "$SERVER_PORT"
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
-    [ "$(cat "$T/probe.out")" = "bonjour en v6" ] ||
-        fail_fr "l'écho reçu par ::1" "bonjour en v6" "$(show "$T/probe.out")"
+    expect_session "par ::1" ::1
 }
 
 # @points 4
@@ -300,8 +310,7 @@ expect_listening_on() {
     [ "$SERVER_PORT" = 9999 ] ||
         fail_fr "le port annoncé sans -p" "9999" "$(show "$SERVER_LOG")"
     expect_listening_on "$a:9999"
-    probe session -m $'port par défaut\n' "$a" 9999
-    expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
+    expect_session "le port par défaut" "$a"
 }
 
 # @points 4
@@ -351,6 +360,10 @@ expect_listening_on() {
     ! grep -Eq "impossible d'écouter" "$T/err" ||
         fail_fr "la sortie d'erreur après l'échec de getaddrinfo" \
             "le seul message de résolution (return -1 aussitôt, rien à libérer)" "$(show "$T/err")"
+    # The control: an address of the machine (one of 127.0.0.0/8, from the seed).
+    local a="127.$((SEED % 250 + 3)).$((SEED / 250 % 256)).$((SEED / 64000 % 254 + 1))"
+    start_echo -b "$a"
+    expect_session "l'adresse $a de la machine" "$a"
 }
 
 # @points 3
