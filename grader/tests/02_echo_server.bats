@@ -408,7 +408,7 @@ expect_listening_on() {
 
 # @points 3
 # @req R20
-# @hint accept échoue avec EMFILE quand le processus n'a plus de descripteur libre : le client reste dans la file ; patienter (wait_fd(-1, 0, 100)) avant de réessayer, sinon la boucle occupe le processeur et inonde le journal — UNP §16.6, man 2 accept
+# @hint accept échoue avec EMFILE quand le processus n'a plus de descripteur libre : le client reste dans la file ; patienter (wait_fd(-1, 0, 100)) avant de réessayer, sinon la boucle occupe le processeur et inonde le journal — man 2 accept (section ERRORS : EMFILE)
 @test "plus de descripteurs libres (EMFILE) : le serveur patiente au lieu de boucler" {
     # 6 descriptors: 0-2, the stop pipe and the listening socket fill them,
     # so every accept fails with EMFILE while a client waits in the queue.
@@ -416,7 +416,7 @@ expect_listening_on() {
     start_echo
     probe hold -t 1.5 127.0.0.1 "$SERVER_PORT"
     local lines ticks
-    lines=$(grep -c "trop de descripteurs" "$SERVER_ERR")
+    lines=$(grep -c "trop de descripteurs" "$SERVER_ERR") || lines=0
     ((lines >= 1)) || fail_fr "le message d'accept quand les descripteurs manquent" \
         "« echo_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
     ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s" \
