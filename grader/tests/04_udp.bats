@@ -376,8 +376,12 @@ expect_sends() {
     start_udp
     usend -t 10 -m 'valgrind' 127.0.0.1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = VALGRIND ] || fail_fr "la réponse sous valgrind" "VALGRIND" "$(show "$T/usend.out")"
+    "$FAKE_DIR/peer" gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
     usend -t 10 -n 65507 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
+    expect_same_bytes "$T/expected" "$T/usend.out" "la réponse sous valgrind à 65507 octets quelconques"
     usend -t 10 -m '' 127.0.0.1 "$SERVER_PORT"
+    [ "$ustatus" = 0 ] && [ ! -s "$T/usend.out" ] ||
+        fail_fr "la réponse sous valgrind à un datagramme vide" "un datagramme vide" "$(show "$T/usend.err")"
     # The error path too: the port is taken, the socket must still be closed.
     run_prog -l 30 udp_server -b 127.0.0.1 -p "$SERVER_PORT"
     expect_status 1 "le code de sortie sous valgrind quand le port est déjà pris"
