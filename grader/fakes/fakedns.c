@@ -449,6 +449,13 @@ int main(int argc, char **argv)
     }
     if (optind != argc)
         goto usage;
+    /* The tests give the seed in the environment, which other users cannot
+     * read in /proc (a command line, they can). */
+    if (!seeded && getenv("FAKE_SEED") != NULL) {
+        if (parse_long(getenv("FAKE_SEED"), 0, 2147483647L, &seed) < 0)
+            goto usage;
+        seeded = 1;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0)
         return 1;
@@ -486,7 +493,7 @@ int main(int argc, char **argv)
     close(fd);
     return 0;
 usage:
-    fprintf(stderr, "usage: fakedns [-b ADDR] [-p PORT] [-s GRAINE]\n"
+    fprintf(stderr, "usage: fakedns [-b ADDR] [-p PORT] [-s GRAINE]  (ou FAKE_SEED=GRAINE)\n"
                     "  répond selon le nom demandé : multi.test v6.test alias.test "
                     "plain.test nx.test fail.test tc.test decoy.test silent.test "
                     "loop.test self.test fwd.test past.test longlabel.test "
