@@ -15,13 +15,18 @@ start_udp() {
 }
 
 # The grader's UDP server answers with KEY (drawn from the seed) before the
-# echo, with -k "$KEY": a reply the program shows proves it reached the
-# server, and no program can print it without asking.
-KEY=r$("$FAKE_DIR/peer" gen -s "$((SEED + 4))" -n 6 | od -An -tx1 | tr -d ' \n'):
+# echo, with start_udppeer -k: a reply the program shows proves it reached
+# the server, and no program can print it without asking. (The seed goes
+# to awk in its environment: a command line is readable by all in /proc.)
+KEY=$(SEED=$SEED awk 'BEGIN { srand(ENVIRON["SEED"]); printf "r%04x%04x%04x:", rand() * 65536, rand() * 65536, rand() * 65536 }')
 
-# start_udppeer OPTIONS… — the grader's UDP server: UPORT, ULOG.
+# start_udppeer [-k] OPTIONS… — the grader's UDP server (with -k, its
+# replies start with KEY, given in the environment: a command line is
+# readable by all in /proc): UPORT, ULOG.
 start_udppeer() {
-    SERVER_PROTO=udp start_server upeer "$FAKE_DIR/udppeer" serve "$@"
+    local key=
+    [ "${1:-}" = -k ] && { key=$KEY; shift; }
+    FAKE_KEY=$key SERVER_PROTO=udp start_server upeer "$FAKE_DIR/udppeer" serve "$@"
     UPORT=$SERVER_PORT ULOG=$SERVER_LOG
 }
 
@@ -219,7 +224,7 @@ expect_sends() {
 # @req R6
 # @hint §3 « Client UDP » : sendto puis recvfrom ; écrire les n octets reçus avec write_all — man 2 send
 @test "udp_client envoie le message et affiche la réponse brute" {
-    start_udppeer -k "$KEY"
+    start_udppeer -k
     run_prog udp_client -t 3 127.0.0.1 "$UPORT" "bonjour UDP"
     expect_status 0
     expect_stdout_eq "${KEY}bonjour UDP"
@@ -256,12 +261,12 @@ expect_sends() {
 # @hint getaddrinfo (AF_UNSPEC, SOCK_DGRAM) et chaque adresse essayée : un refus fait passer à la suivante — man 3 getaddrinfo
 @test "udp_client en IPv6 (::1) et avec un nom (localhost) : l'adresse suivante seulement après un refus" {
     require_ipv6
-    start_udppeer -b ::1 -k "$KEY"
+    start_udppeer -k -b ::1
     run_prog udp_client -t 3 ::1 "$UPORT" "six"
     expect_status 0
     expect_stdout_eq "${KEY}six"
     # localhost is ::1 and 127.0.0.1; the server is on one of them only.
-    start_udppeer -b 127.0.0.1 -k "$KEY"
+    start_udppeer -k -b 127.0.0.1
     run_prog udp_client -t 3 localhost "$UPORT" "quatre"
     expect_status 0
     expect_stdout_eq "${KEY}quatre"
@@ -269,7 +274,7 @@ expect_sends() {
     # (some machines' have 127.0.0.1 only).
     [ "$SANDBOX_MODE" != partial ] || return 0
     # On the first address (::1): answered there, nothing sent to the next.
-    start_udppeer -b ::1 -k "$KEY"
+    start_udppeer -k -b ::1
     run_prog udp_client -t 3 localhost "$UPORT" "premier"
     expect_status 0 "le code de sortie quand ::1, la première adresse de localhost, répond"
     expect_stdout_eq "${KEY}premier"
@@ -293,7 +298,7 @@ expect_sends() {
 # @req R7
 # @hint UDP ne garantit rien : après -t sans réponse, renvoyer le datagramme (jusqu'à -r fois) — man 7 udp
 @test "udp_client réémet après le délai quand les premiers datagrammes se perdent" {
-    start_udppeer -D 2 -k "$KEY"
+    start_udppeer -k -D 2
     run_prog -l 10 udp_client -t 0.3 -r 3 127.0.0.1 "$UPORT" "abcd"
     expect_status 0
     expect_stdout_eq "${KEY}abcd"
@@ -326,13 +331,13 @@ expect_sends() {
 # @req R7
 # @hint sock.settimeout(5) du cours : attendre tout le délai -t avant de réémettre (recv_timeout) — man 2 poll
 @test "udp_client attend une réponse tardive sans abandonner trop tôt" {
-    start_udppeer -d 600 -k "$KEY"
+    start_udppeer -k -d 600
     run_prog -l 10 udp_client -t 2 -r 0 127.0.0.1 "$UPORT" "patience"
     expect_status 0
     expect_stdout_eq "${KEY}patience"
     expect_elapsed 550 2500 "la durée avec une réponse qui vient après 0,6 s"
     # Without -t, the wait is 5 s: a reply after 1.5 s comes in time.
-    start_udppeer -d 1500 -k "$KEY"
+    start_udppeer -k -d 1500
     run_prog -l 15 udp_client -r 0 127.0.0.1 "$UPORT" "sans délai"
     expect_status 0 "le code de sortie sans -t (délai de 5 s par défaut) pour une réponse après 1,5 s"
     expect_stdout_eq "${KEY}sans délai"
@@ -342,7 +347,7 @@ expect_sends() {
 # @req R8
 # @hint « valider toutes les données reçues » : connect() sur la socket UDP (le noyau filtre l'expéditeur) ou comparer l'adresse de recvfrom — man 2 connect
 @test "udp_client ignore un datagramme venu d'une autre adresse que celle du serveur" {
-    start_udppeer -x -k "$KEY"
+    start_udppeer -k -x
     run_prog udp_client -t 3 -r 0 127.0.0.1 "$UPORT" "authentique"
     expect_status 0
     [ "$output" = "${KEY}authentique" ] ||
@@ -362,7 +367,7 @@ expect_sends() {
     expect_elapsed 0 2000 "la durée face à un port fermé (sans attendre -t 5 ni réémettre)"
     # The same invocation on a live port: answered (the refusal came from
     # the closed port, not from the options).
-    start_udppeer -k "$KEY"
+    start_udppeer -k
     run_prog udp_client -t 5 -r 3 127.0.0.1 "$UPORT" "personne ?"
     expect_status 0 "le code de sortie de la même commande vers un port ouvert"
     expect_stdout_eq "${KEY}personne ?"
@@ -398,7 +403,7 @@ expect_sends() {
     use_valgrind
     # The same results as without valgrind (its own code, 99, is explained
     # by expect_memcheck_clean).
-    start_udppeer -x -D 1 -k "$KEY"
+    start_udppeer -k -x -D 1
     run_prog udp_client -t 2 -r 2 127.0.0.1 "$UPORT" "mémoire"
     [ "$status" = 0 ] || [ "$status" = 99 ] || expect_status 0
     expect_stdout_eq "${KEY}mémoire"

@@ -37,7 +37,8 @@ start_dns() {
     local saved=("${VG[@]}")
     VG=()
     DNS_N=$((${DNS_N:-0} + 1))
-    SERVER_PROTO=udp start_server "dns$DNS_N" "$FAKE_DIR/fakedns" -s "$SEED" "$@"
+    # The seed in the environment: a command line is readable by all in /proc.
+    FAKE_SEED=$SEED SERVER_PROTO=udp start_server "dns$DNS_N" "$FAKE_DIR/fakedns" "$@"
     VG=("${saved[@]}")
     DNS_PORT=$SERVER_PORT DNS_LOG=$SERVER_LOG
     mark_dns
