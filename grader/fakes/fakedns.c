@@ -1,6 +1,7 @@
 /* fakedns — faux serveur DNS (UDP) : une réponse, honnête ou hostile, par nom demandé. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <inttypes.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +34,115 @@ struct query {
     const unsigned char *q;  /* the question section, copied into replies */
     size_t qlen;
 };
+
+/* The records a test checks, drawn from the seed (-s): a program that cannot
+ * ask this server cannot know them. IPv4 addresses in 127.0.0.0/8, IPv6 in
+ * the documentation prefix 2001:db8::/32 (printed, never contacted). */
+static struct zone {
+    unsigned char multi[3][4], v6[2][16], alias[4], plain[2][4], decoy[4];
+    unsigned char dbl4[4], dbl6[16];
+    uint32_t multi_ttl, v6_ttl, alias_ttl, plain_ttl, decoy_ttl;
+    char rev4[64], rev6[80];  /* PTR owners of dbl4 and dbl6 */
+    char host[32], canon[32]; /* their name; sandbox's canonical name */
+} z;
+
+static uint64_t rng;
+
+static uint32_t rnd(uint32_t n)
+{
+    unsigned char b[4];
+    gen_bytes(&rng, b, sizeof b);
+    return ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]) % n;
+}
+
+static void rnd_v4(unsigned char a[4])
+{
+    a[0] = 127;
+    a[1] = (unsigned char)(1 + rnd(254));
+    a[2] = (unsigned char)rnd(256);
+    a[3] = (unsigned char)(1 + rnd(250));
+}
+
+static void rnd_v6(unsigned char a[16])
+{
+    static const unsigned char prefix[4] = {0x20, 0x01, 0x0d, 0xb8};
+    memcpy(a, prefix, sizeof prefix);
+    gen_bytes(&rng, a + 4, 12);
+    a[15] |= 1; /* never the all-zero tail */
+}
+
+static uint32_t rnd_ttl(void) { return 30 + rnd(86000); }
+
+static void make_zone(uint64_t seed)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, n = 0;
+
+    rng = seed;
+    rnd_v4(z.multi[0]);
+    for (i = 1; i < 3; i++) { /* three in a row: 127.a.b.c, c+1, c+2 */
+        memcpy(z.multi[i], z.multi[0], 4);
+        z.multi[i][3] = (unsigned char)(z.multi[0][3] + i);
+    }
+    rnd_v6(z.v6[0]);
+    rnd_v6(z.v6[1]);
+    rnd_v4(z.alias);
+    rnd_v4(z.plain[0]);
+    memcpy(z.plain[1], z.plain[0], 4);
+    z.plain[1][3]++;
+    rnd_v4(z.decoy);
+    rnd_v4(z.dbl4);
+    rnd_v6(z.dbl6);
+    z.multi_ttl = rnd_ttl(); z.v6_ttl = rnd_ttl(); z.alias_ttl = rnd_ttl();
+    z.plain_ttl = rnd_ttl(); z.decoy_ttl = rnd_ttl();
+    snprintf(z.host, sizeof z.host, "nom-%06" PRIx32 ".test", rnd(1u << 24));
+    snprintf(z.canon, sizeof z.canon, "poste-%06" PRIx32 ".test", rnd(1u << 24));
+    snprintf(z.rev4, sizeof z.rev4, "%u.%u.%u.%u.in-addr.arpa", z.dbl4[3],
+             z.dbl4[2], z.dbl4[1], z.dbl4[0]);
+    for (i = 16; i-- > 0;) {
+        z.rev6[n++] = hex[z.dbl6[i] & 15];
+        z.rev6[n++] = '.';
+        z.rev6[n++] = hex[z.dbl6[i] >> 4];
+        z.rev6[n++] = '.';
+    }
+    snprintf(z.rev6 + n, sizeof z.rev6 - n, "ip6.arpa");
+}
+
+static const char *ntop(int af, const unsigned char *a)
+{
+    static char buf[4][INET6_ADDRSTRLEN];
+    static int k;
+    k = (k + 1) % 4;
+    return inet_ntop(af, a, buf[k], sizeof buf[k]);
+}
+
+/* What the tests expect, with -s, before the ready line (on the log, which
+ * the program under test never sees): "attendu TYPE NAME : LINE" is a line of
+ * dnsquery's output for that query, "zone NAME TYPE DATA" a record. */
+static void print_zone(void)
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+        printf("attendu A multi.test : multi.test A %s (TTL %" PRIu32 " s)\n",
+               ntop(AF_INET, z.multi[i]), z.multi_ttl);
+    for (i = 0; i < 2; i++)
+        printf("attendu AAAA v6.test : v6.test AAAA %s (TTL %" PRIu32 " s)\n",
+               ntop(AF_INET6, z.v6[i]), z.v6_ttl);
+    printf("attendu A alias.test : alias.test CNAME mid.alias.test (TTL 60 s)\n"
+           "attendu A alias.test : mid.alias.test CNAME final.test (TTL 60 s)\n"
+           "attendu A alias.test : final.test A %s (TTL %" PRIu32 " s)\n",
+           ntop(AF_INET, z.alias), z.alias_ttl);
+    for (i = 0; i < 2; i++)
+        printf("attendu A plain.test : plain.test A %s (TTL %" PRIu32 " s)\n",
+               ntop(AF_INET, z.plain[i]), z.plain_ttl);
+    printf("attendu A decoy.test : decoy.test A %s (TTL %" PRIu32 " s)\n",
+           ntop(AF_INET, z.decoy), z.decoy_ttl);
+    printf("zone double.test A %s\nzone double.test AAAA %s\n"
+           "zone %s PTR %s\nzone %s PTR %s\nzone sandbox CNAME %s\n",
+           ntop(AF_INET, z.dbl4), ntop(AF_INET6, z.dbl6), z.rev4, z.host,
+           z.rev6, z.host, z.canon);
+}
 
 static void put8(struct msg *m, unsigned v) { m->b[m->n++] = (unsigned char)v; }
 static void put16(struct msg *m, unsigned v) { put8(m, v >> 8 & 0xFF); put8(m, v & 0xFF); }
@@ -90,12 +201,10 @@ static void rr_a(struct msg *m, unsigned a, unsigned b, unsigned c, unsigned d,
     put8(m, a); put8(m, b); put8(m, c); put8(m, d);
 }
 
-static void rr_aaaa(struct msg *m, unsigned last, uint32_t ttl)
+static void rr_addr(struct msg *m, const unsigned char *a, int aaaa, uint32_t ttl)
 {
-    static const unsigned char prefix[14] = {0x20, 0x01, 0x0d, 0xb8};
-    rr_head(m, 28, ttl, 16);
-    putbytes(m, prefix, sizeof prefix);
-    put16(m, last);
+    rr_head(m, aaaa ? 28 : 1, ttl, aaaa ? 16 : 4);
+    putbytes(m, a, aaaa ? 16 : 4);
 }
 
 /* Parses the query: 0, or -1 when it is not a well-formed question. */
@@ -143,15 +252,14 @@ static void answer(int fd, int other, const struct query *q,
     if (strcmp(s, "multi.test") == 0 || strcmp(s, "localhost.test") == 0) {
         reply_start(&m, q, 0, a ? 3 : 0);
         if (a) {
-            rr_a(&m, 192, 0, 2, 1, 300);
-            rr_a(&m, 192, 0, 2, 2, 300);
-            rr_a(&m, 192, 0, 2, 3, 300);
+            for (int i = 0; i < 3; i++)
+                rr_addr(&m, z.multi[i], 0, z.multi_ttl);
         }
     } else if (strcmp(s, "v6.test") == 0) {
         reply_start(&m, q, 0, aaaa ? 2 : 0);
         if (aaaa) {
-            rr_aaaa(&m, 1, 600);
-            rr_aaaa(&m, 2, 600);
+            rr_addr(&m, z.v6[0], 1, z.v6_ttl);
+            rr_addr(&m, z.v6[1], 1, z.v6_ttl);
         }
     } else if (strcmp(s, "alias.test") == 0) {
         /* alias.test CNAME mid.alias.test CNAME final.test A 192.0.2.10 */
@@ -165,17 +273,17 @@ static void answer(int fd, int other, const struct query *q,
         putname(&m, "final.test");
         if (a) {
             put16(&m, 0xC000 | (unsigned)at);
-            put16(&m, 1); put16(&m, 1); put32(&m, 120); put16(&m, 4);
-            put8(&m, 192); put8(&m, 0); put8(&m, 2); put8(&m, 10);
+            put16(&m, 1); put16(&m, 1); put32(&m, z.alias_ttl); put16(&m, 4);
+            putbytes(&m, z.alias, 4);
         }
     } else if (strcmp(s, "plain.test") == 0) {
         /* Owner names in full: the course's "pos += 12" misreads them. */
         reply_start(&m, q, 0, a ? 2 : 0);
         if (a) {
-            for (int i = 20; i <= 21; i++) {
+            for (int i = 0; i < 2; i++) {
                 putname(&m, "plain.test");
-                put16(&m, 1); put16(&m, 1); put32(&m, 30); put16(&m, 4);
-                put8(&m, 192); put8(&m, 0); put8(&m, 2); put8(&m, (unsigned)i);
+                put16(&m, 1); put16(&m, 1); put32(&m, z.plain_ttl); put16(&m, 4);
+                putbytes(&m, z.plain[i], 4);
             }
         }
     } else if (strcmp(s, "nx.test") == 0) {
@@ -214,7 +322,7 @@ static void answer(int fd, int other, const struct query *q,
         sleep_ms(50);
         reply_start(&m, q, 0, a ? 1 : 0);
         if (a)
-            rr_a(&m, 192, 0, 2, 30, 300);
+            rr_addr(&m, z.decoy, 0, z.decoy_ttl);
     } else if (strcmp(s, "silent.test") == 0) {
         return;
     } else if (strcmp(s, "loop.test") == 0) {
@@ -268,6 +376,28 @@ static void answer(int fd, int other, const struct query *q,
         put32(&m, 0xC0000201); put8(&m, 0);
     } else if (strcmp(s, "empty.test") == 0) {
         m.n = 0;
+    } else if (strcmp(s, "double.test") == 0) {
+        /* For resolve (getaddrinfo asks A and AAAA). */
+        reply_start(&m, q, 0, a || aaaa);
+        if (a || aaaa)
+            rr_addr(&m, aaaa ? z.dbl6 : z.dbl4, aaaa, 300);
+    } else if ((strcmp(s, z.rev4) == 0 || strcmp(s, z.rev6) == 0) && q->qtype == 12) {
+        /* For resolve -r (getnameinfo asks a PTR). */
+        reply_start(&m, q, 0, 1);
+        rr_head(&m, 12, 300, (unsigned)strlen(z.host) + 2);
+        putname(&m, z.host);
+    } else if (strcmp(s, "sandbox") == 0) {
+        /* For resolve -l: the host name is an alias of its canonical name. */
+        size_t len = strlen(z.canon) + 2;
+        reply_start(&m, q, 0, a ? 2 : 1);
+        rr_head(&m, 5, 300, (unsigned)len);
+        at = m.n;
+        putname(&m, z.canon);
+        if (a) {
+            put16(&m, 0xC000 | (unsigned)at);
+            put16(&m, 1); put16(&m, 1); put32(&m, 300); put16(&m, 4);
+            put8(&m, 127); put8(&m, 0); put8(&m, 1); put8(&m, 1);
+        }
     } else {
         reply_start(&m, q, 3, 0); /* NXDOMAIN for every other name */
     }
@@ -298,6 +428,8 @@ int main(int argc, char **argv)
 {
     static unsigned char buf[65536];
     const char *host = "127.0.0.1", *port = "0";
+    long seed = 1;
+    int seeded = 0;
     struct sockaddr_storage peer;
     socklen_t len;
     char addr[ADDR_STR_LEN];
@@ -305,9 +437,11 @@ int main(int argc, char **argv)
     ssize_t n;
     int opt, fd, other;
 
-    while ((opt = getopt(argc, argv, "b:p:")) != -1) {
+    while ((opt = getopt(argc, argv, "b:p:s:")) != -1) {
         if (opt == 'b')
             host = optarg;
+        else if (opt == 's' && parse_long(optarg, 0, 2147483647L, &seed) == 0)
+            seeded = 1;
         else if (opt == 'p' && parse_port(optarg, 1) >= 0)
             port = optarg;
         else
@@ -315,6 +449,13 @@ int main(int argc, char **argv)
     }
     if (optind != argc)
         goto usage;
+    /* The tests give the seed in the environment, which other users cannot
+     * read in /proc (a command line, they can). */
+    if (!seeded && getenv("FAKE_SEED") != NULL) {
+        if (parse_long(getenv("FAKE_SEED"), 0, 2147483647L, &seed) < 0)
+            goto usage;
+        seeded = 1;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0)
         return 1;
@@ -325,6 +466,9 @@ int main(int argc, char **argv)
                 net_strerror(errno));
         return 1;
     }
+    make_zone((uint64_t)seed);
+    if (seeded) /* what the tests read; the fakes' self-test wants the ready line first */
+        print_zone();
     printf("Serveur en écoute sur %s\n", sock_local_str(fd, addr, sizeof addr));
     while (wait_fd(fd, POLLIN, -1) > 0) {
         len = sizeof peer;
@@ -349,10 +493,12 @@ int main(int argc, char **argv)
     close(fd);
     return 0;
 usage:
-    fprintf(stderr, "usage: fakedns [-b ADDR] [-p PORT]\n"
+    fprintf(stderr, "usage: fakedns [-b ADDR] [-p PORT] [-s GRAINE]  (ou FAKE_SEED=GRAINE)\n"
                     "  répond selon le nom demandé : multi.test v6.test alias.test "
                     "plain.test nx.test fail.test tc.test decoy.test silent.test "
                     "loop.test self.test fwd.test past.test longlabel.test "
-                    "longname.test count.test cut.test rdlen.test empty.test\n");
+                    "longname.test count.test cut.test rdlen.test empty.test, pour resolve "
+                    "double.test, ses PTR et sandbox (CNAME) ; adresses et TTL tirés de "
+                    "la GRAINE, annoncés avant la ligne prête\n");
     return 2;
 }

@@ -27,12 +27,13 @@ struct opts {
     int intruder;  /* serve: answer first from another socket */
     int quiet;     /* serve: never answer */
     const char *text;
+    const char *key; /* serve: each reply starts with it */
     long nbytes;   /* send: gen(seed)[0..n) instead of -m */
     uint64_t seed;
     int timeout_ms;
 };
 
-static unsigned char buf[BUF_SIZE];
+static unsigned char buf[BUF_SIZE], out[BUF_SIZE];
 
 static void usage(const char *msg)
 {
@@ -40,7 +41,7 @@ static void usage(const char *msg)
         fprintf(stderr, "udppeer: %s\n", msg);
     fprintf(stderr,
             "usage: udppeer serve [-b ADDR] [-p PORT] [-d DELAY_MS] [-D DROP] "
-            "[-x] [-q] [-m TEXT]\n"
+            "[-x] [-q] [-m TEXT] [-k KEY]  (ou FAKE_KEY=KEY)\n"
             "       udppeer send [-t SEC] [-m TEXT | -n BYTES -s SEED] HOST PORT\n");
     exit(2);
 }
@@ -69,8 +70,10 @@ static int udp_bind(const char *host, const char *port)
     return fd;
 }
 
-/* Echoes (or answers -m TEXT to) each datagram, as the options say; logs
- * "datagramme N : K octets de ADDR" for each one received. */
+/* Echoes (or answers -m TEXT to) each datagram, as the options say, after
+ * -k KEY when given (the program under test cannot know it: its reply
+ * proves the datagram reached this server); logs "datagramme N : K octets
+ * de ADDR" for each one received. */
 static int serve(const struct opts *o)
 {
     struct sockaddr_storage peer;
@@ -105,11 +108,16 @@ static int serve(const struct opts *o)
             break;
         if (other >= 0)
             sendto(other, "INTRUS", 6, 0, (struct sockaddr *)&peer, len);
-        if (o->text != NULL)
-            sendto(fd, o->text, strlen(o->text), 0, (struct sockaddr *)&peer,
-                   len);
-        else
-            sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, len);
+        const unsigned char *body = o->text ? (const unsigned char *)o->text : buf;
+        size_t blen = o->text ? strlen(o->text) : (size_t)n, klen = 0;
+        if (o->key != NULL) {
+            klen = strlen(o->key);
+            memcpy(out, o->key, klen);
+        }
+        if (blen > sizeof out - klen)
+            blen = sizeof out - klen;
+        memmove(out + klen, body, blen);
+        sendto(fd, out, klen + blen, 0, (struct sockaddr *)&peer, len);
     }
     if (other >= 0)
         close(other);
@@ -175,7 +183,7 @@ int main(int argc, char **argv)
     o.mode = argv[1];
     optind = 2;
     opterr = 0;
-    while ((opt = getopt(argc, argv, "b:p:d:D:xqm:n:s:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "b:p:d:D:xqm:k:n:s:t:")) != -1) {
         long v;
         switch (opt) {
         case 'b': o.bind = optarg; break;
@@ -195,6 +203,7 @@ int main(int argc, char **argv)
         case 'x': o.intruder = 1; break;
         case 'q': o.quiet = 1; break;
         case 'm': o.text = optarg; break;
+        case 'k': o.key = optarg; break;
         case 'n':
             if (parse_long(optarg, 0, 65507, &o.nbytes) < 0)
                 usage("taille invalide");
@@ -211,6 +220,12 @@ int main(int argc, char **argv)
         default: usage("option inconnue");
         }
     }
+    /* The tests give the key in the environment, which other users cannot
+     * read in /proc (a command line, they can). */
+    if (o.key == NULL && getenv("FAKE_KEY") != NULL && getenv("FAKE_KEY")[0] != '\0')
+        o.key = getenv("FAKE_KEY");
+    if (o.key != NULL && strlen(o.key) > 256)
+        usage("clé trop longue");
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (stop_setup() < 0)
         return 1;

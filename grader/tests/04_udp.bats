@@ -14,9 +14,19 @@ start_udp() {
     SERVER_PROTO=udp start_server srv udp_server -p 0 "$@"
 }
 
-# start_udppeer OPTIONS… — the grader's UDP server: UPORT, ULOG.
+# The grader's UDP server answers with KEY (drawn from the seed) before the
+# echo, with start_udppeer -k: a reply the program shows proves it reached
+# the server, and no program can print it without asking. (The seed goes
+# to awk in its environment: a command line is readable by all in /proc.)
+KEY=$(SEED=$SEED awk 'BEGIN { srand(ENVIRON["SEED"]); printf "r%04x%04x%04x:", rand() * 65536, rand() * 65536, rand() * 65536 }')
+
+# start_udppeer [-k] OPTIONS… — the grader's UDP server (with -k, its
+# replies start with KEY, given in the environment: a command line is
+# readable by all in /proc): UPORT, ULOG.
 start_udppeer() {
-    SERVER_PROTO=udp start_server upeer "$FAKE_DIR/udppeer" serve "$@"
+    local key=
+    [ "${1:-}" = -k ] && { key=$KEY; shift; }
+    FAKE_KEY=$key SERVER_PROTO=udp start_server upeer "$FAKE_DIR/udppeer" serve "$@"
     UPORT=$SERVER_PORT ULOG=$SERVER_LOG
 }
 
@@ -214,20 +224,20 @@ expect_sends() {
 # @req R6
 # @hint §3 « Client UDP » : sendto puis recvfrom ; écrire les n octets reçus avec write_all — man 2 send
 @test "udp_client envoie le message et affiche la réponse brute" {
-    start_udppeer
+    start_udppeer -k
     run_prog udp_client -t 3 127.0.0.1 "$UPORT" "bonjour UDP"
     expect_status 0
-    expect_stdout_eq "bonjour UDP"
+    expect_stdout_eq "${KEY}bonjour UDP"
     [ ! -s "$T/err" ] || fail_fr "la sortie d'erreur d'un échange réussi" "(rien)" "$(show "$T/err")"
-    [ "$(wc -c <"$T/out")" = 11 ] ||
-        fail_fr "les octets affichés" "exactement les 11 octets reçus, sans retour à la ligne ajouté" "$(wc -c <"$T/out") octets"
+    [ "$(wc -c <"$T/out")" = $((${#KEY} + 11)) ] ||
+        fail_fr "les octets affichés" "exactement les $((${#KEY} + 11)) octets reçus, sans retour à la ligne ajouté" "$(wc -c <"$T/out") octets"
     # A reply larger than the course's recvfrom(4096).
     local big
     big=$(head -c 6000 /dev/zero | tr '\0' 'u')
     run_prog udp_client -t 3 127.0.0.1 "$UPORT" "$big"
     expect_status 0
-    [ "$output" = "$big" ] ||
-        fail_fr "une réponse de 6000 octets" "6000 octets (un tampon de 65536 : UDP ne renvoie jamais la suite d'un datagramme coupé)" "$(wc -c <"$T/out") octets"
+    [ "$output" = "$KEY$big" ] ||
+        fail_fr "une réponse de $((${#KEY} + 6000)) octets" "$((${#KEY} + 6000)) octets (un tampon de 65536 : UDP ne renvoie jamais la suite d'un datagramme coupé)" "$(wc -c <"$T/out") octets"
     # An empty message is an empty datagram, and an empty reply a reply,
     # even after a first datagram lost (the wait's errno is stale by then).
     start_udppeer -D 1
@@ -251,23 +261,23 @@ expect_sends() {
 # @hint getaddrinfo (AF_UNSPEC, SOCK_DGRAM) et chaque adresse essayée : un refus fait passer à la suivante — man 3 getaddrinfo
 @test "udp_client en IPv6 (::1) et avec un nom (localhost) : l'adresse suivante seulement après un refus" {
     require_ipv6
-    start_udppeer -b ::1
+    start_udppeer -k -b ::1
     run_prog udp_client -t 3 ::1 "$UPORT" "six"
     expect_status 0
-    expect_stdout_eq "six"
+    expect_stdout_eq "${KEY}six"
     # localhost is ::1 and 127.0.0.1; the server is on one of them only.
-    start_udppeer -b 127.0.0.1
+    start_udppeer -k -b 127.0.0.1
     run_prog udp_client -t 3 localhost "$UPORT" "quatre"
     expect_status 0
-    expect_stdout_eq "quatre"
+    expect_stdout_eq "${KEY}quatre"
     # The rest needs the lab's hosts, where localhost is ::1 then 127.0.0.1
     # (some machines' have 127.0.0.1 only).
     [ "$SANDBOX_MODE" != partial ] || return 0
     # On the first address (::1): answered there, nothing sent to the next.
-    start_udppeer -b ::1
+    start_udppeer -k -b ::1
     run_prog udp_client -t 3 localhost "$UPORT" "premier"
     expect_status 0 "le code de sortie quand ::1, la première adresse de localhost, répond"
-    expect_stdout_eq "premier"
+    expect_stdout_eq "${KEY}premier"
     # Silent there: only a refusal moves on; after a timeout, the datagram
     # is not sent elsewhere (a request must not run twice).
     start_udppeer -q -b ::1
@@ -288,10 +298,10 @@ expect_sends() {
 # @req R7
 # @hint UDP ne garantit rien : après -t sans réponse, renvoyer le datagramme (jusqu'à -r fois) — man 7 udp
 @test "udp_client réémet après le délai quand les premiers datagrammes se perdent" {
-    start_udppeer -D 2
+    start_udppeer -k -D 2
     run_prog -l 10 udp_client -t 0.3 -r 3 127.0.0.1 "$UPORT" "abcd"
     expect_status 0
-    expect_stdout_eq "abcd"
+    expect_stdout_eq "${KEY}abcd"
     expect_elapsed 500 3000 "la durée avec deux datagrammes perdus et -t 0.3"
     expect_sends 3 "deux perdus, le troisième reçoit la réponse"
 }
@@ -321,28 +331,28 @@ expect_sends() {
 # @req R7
 # @hint sock.settimeout(5) du cours : attendre tout le délai -t avant de réémettre (recv_timeout) — man 2 poll
 @test "udp_client attend une réponse tardive sans abandonner trop tôt" {
-    start_udppeer -d 600
+    start_udppeer -k -d 600
     run_prog -l 10 udp_client -t 2 -r 0 127.0.0.1 "$UPORT" "patience"
     expect_status 0
-    expect_stdout_eq "patience"
+    expect_stdout_eq "${KEY}patience"
     expect_elapsed 550 2500 "la durée avec une réponse qui vient après 0,6 s"
     # Without -t, the wait is 5 s: a reply after 1.5 s comes in time.
-    start_udppeer -d 1500
+    start_udppeer -k -d 1500
     run_prog -l 15 udp_client -r 0 127.0.0.1 "$UPORT" "sans délai"
     expect_status 0 "le code de sortie sans -t (délai de 5 s par défaut) pour une réponse après 1,5 s"
-    expect_stdout_eq "sans délai"
+    expect_stdout_eq "${KEY}sans délai"
 }
 
 # @points 10
 # @req R8
 # @hint « valider toutes les données reçues » : connect() sur la socket UDP (le noyau filtre l'expéditeur) ou comparer l'adresse de recvfrom — man 2 connect
 @test "udp_client ignore un datagramme venu d'une autre adresse que celle du serveur" {
-    start_udppeer -x
+    start_udppeer -k -x
     run_prog udp_client -t 3 -r 0 127.0.0.1 "$UPORT" "authentique"
     expect_status 0
-    [ "$output" = authentique ] ||
+    [ "$output" = "${KEY}authentique" ] ||
         fail_fr "la réponse affichée (un intrus répond d'un autre port avant le serveur)" \
-            "authentique (la réponse du serveur seulement)" "$(show "$T/out")"
+            "${KEY}authentique (la réponse du serveur seulement)" "$(show "$T/out")"
 }
 
 # @points 5
@@ -355,6 +365,12 @@ expect_sends() {
     expect_stderr_matches "^udp_client: 127\.0\.0\.1:$FAKE_PORT : connexion refusée" \
         "« udp_client: 127.0.0.1:$FAKE_PORT : connexion refusée »"
     expect_elapsed 0 2000 "la durée face à un port fermé (sans attendre -t 5 ni réémettre)"
+    # The same invocation on a live port: answered (the refusal came from
+    # the closed port, not from the options).
+    start_udppeer -k
+    run_prog udp_client -t 5 -r 3 127.0.0.1 "$UPORT" "personne ?"
+    expect_status 0 "le code de sortie de la même commande vers un port ouvert"
+    expect_stdout_eq "${KEY}personne ?"
 }
 
 # @points 5
@@ -365,8 +381,12 @@ expect_sends() {
     start_udp
     usend -t 10 -m 'valgrind' 127.0.0.1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = VALGRIND ] || fail_fr "la réponse sous valgrind" "VALGRIND" "$(show "$T/usend.out")"
+    "$FAKE_DIR/peer" gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
     usend -t 10 -n 65507 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
+    expect_same_bytes "$T/expected" "$T/usend.out" "la réponse sous valgrind à 65507 octets quelconques"
     usend -t 10 -m '' 127.0.0.1 "$SERVER_PORT"
+    [ "$ustatus" = 0 ] && [ ! -s "$T/usend.out" ] ||
+        fail_fr "la réponse sous valgrind à un datagramme vide" "un datagramme vide" "$(show "$T/usend.err")"
     # The error path too: the port is taken, the socket must still be closed.
     run_prog -l 30 udp_server -b 127.0.0.1 -p "$SERVER_PORT"
     expect_status 1 "le code de sortie sous valgrind quand le port est déjà pris"
@@ -381,11 +401,17 @@ expect_sends() {
 # @hint close() de chaque socket essayée, freeaddrinfo sur tous les chemins — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : udp_client sans erreur, ni fuite, ni descripteur ouvert" {
     use_valgrind
-    start_udppeer -x -D 1
+    # The same results as without valgrind (its own code, 99, is explained
+    # by expect_memcheck_clean).
+    start_udppeer -k -x -D 1
     run_prog udp_client -t 2 -r 2 127.0.0.1 "$UPORT" "mémoire"
-    expect_status 0
+    [ "$status" = 0 ] || [ "$status" = 99 ] || expect_status 0
+    expect_stdout_eq "${KEY}mémoire"
+    expect_sends 2 "un datagramme perdu, puis un réémis qui reçoit sa réponse"
     start_fake closed
     run_prog udp_client -t 2 127.0.0.1 "$FAKE_PORT" "fermé"
-    expect_status 1
+    [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:$FAKE_PORT : connexion refusée" \
+        "« udp_client: 127.0.0.1:$FAKE_PORT : connexion refusée »"
     expect_memcheck_clean
 }
