@@ -437,6 +437,8 @@ int main(int argc, char **argv)
     ssize_t n;
     int opt, fd, other;
 
+    fake_args(&argc, &argv);
+
     while ((opt = getopt(argc, argv, "b:p:s:")) != -1) {
         if (opt == 'b')
             host = optarg;

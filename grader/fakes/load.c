@@ -306,6 +306,8 @@ int main(int argc, char **argv)
     double *all;
     unsigned long long flooded = 0;
 
+    fake_args(&argc, &argv);
+
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN);
     nact = o.clients + o.slow;

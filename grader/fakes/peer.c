@@ -557,6 +557,8 @@ int main(int argc, char **argv)
     int rc = -2;
     size_t i;
 
+    fake_args(&argc, &argv);
+
     parse_args(argc, argv, &o);
     if (strcmp(o.mode, "gen") == 0)
         return run_gen(&o) < 0 ? 1 : 0;

@@ -433,8 +433,11 @@ int main(int argc, char **argv)
 {
     char addr[ADDR_STR_LEN];
     struct opts o;
-    size_t m = parse_args(argc, argv, &o);
+    size_t m;
     int fd, rc;
+
+    fake_args(&argc, &argv);
+    m = parse_args(argc, argv, &o);
 
     if (stop_setup() < 0) {
         fprintf(stderr, "probe: signaux : %s\n", strerror(errno));

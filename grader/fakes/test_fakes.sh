@@ -127,6 +127,12 @@ check "gen : préfixe indépendant de la longueur" \
     cmp <("$peer" gen -n 1000 -s 9) <("$peer" gen -n 70000 -s 9 | head -c 1000)
 check "gen : graines différentes, flux différents" \
     bash -c "! cmp -s <('$peer' gen -n 100 -s 1) <('$peer' gen -n 100 -s 2)"
+# The grader hides a fake's arguments in FAKE_ARGS (0x1f between them):
+# same behaviour, and an empty last argument is kept (probe -m '').
+check "FAKE_ARGS : mêmes arguments qu'en ligne de commande, hors de /proc/PID/cmdline" \
+    cmp <("$peer" gen -n 5000 -s 7) <(FAKE_ARGS=$'gen\x1f-n\x1f5000\x1f-s\x1f7' "$peer")
+check "FAKE_ARGS : un dernier argument vide est gardé (-m '' : usage refusé, pas de plantage)" \
+    bash -c "FAKE_ARGS=\$'gen\\x1f-n\\x1f' '$peer' >/dev/null 2>&1; test \$? = 2"
 
 echo "== echo"
 start_peer echo "$peer" echo || ko "peer echo prêt" "$tmp/echo.err"

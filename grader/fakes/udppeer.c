@@ -178,6 +178,8 @@ int main(int argc, char **argv)
     struct opts o = {.bind = "127.0.0.1", .port = "0", .timeout_ms = 5000};
     int opt;
 
+    fake_args(&argc, &argv);
+
     if (argc < 2)
         usage(NULL);
     o.mode = argv[1];

@@ -113,9 +113,40 @@ _exec_clean() {
     if [ "${1:-}" = --student ]; then
         shift
         [ "$SANDBOX_MODE" = partial ] || eval "exec $SBX_ARGS_FD<\"\$SBX_ARGS\""
+    else
+        _hide_fake_args "$@"
+        set -- "${HIDDEN[@]}"
     fi
     ulimit -f $((LIMIT_FSIZE_MIB * 1024))
     exec "$@"
+}
+
+# _hide_fake_args CMD… — HIDDEN: CMD without the arguments of the grader's
+# fake in it (the first word under $FAKE_DIR/), which go to the exported
+# FAKE_ARGS instead (fake.h's fake_args): a command line is readable by
+# every user in /proc, and these carry the seed of the test data.
+_hide_fake_args() {
+    local i args=("$@") sep=$'\x1f' joined
+    HIDDEN=("$@")
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        case ${args[i]} in
+        "$FAKE_DIR"/vglog) return 0 ;;
+        "$FAKE_DIR"/*)
+            ((i + 1 < ${#args[@]})) || return 0
+            printf -v joined "%s$sep" "${args[@]:i+1}"
+            export FAKE_ARGS=${joined%"$sep"}
+            HIDDEN=("${args[@]:0:i+1}")
+            return 0 ;;
+        esac
+    done
+}
+
+# fake_tool NAME ARGS… — runs a fake of the grader in the foreground (e.g.
+# peer gen), its arguments hidden as above.
+fake_tool() {
+    local tool=$1
+    shift
+    (_hide_fake_args "$FAKE_DIR/$tool" "$@" && exec "${HIDDEN[@]}")
 }
 
 # _student_cmd PROG ARGS… — CMD: the sandboxed command line of a program of

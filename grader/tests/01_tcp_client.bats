@@ -32,7 +32,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint §2 « Client TCP simple » : response = sock.recv(4096), un seul appel — man 2 recv
 @test "sans -a : un seul recv de 4096 octets au plus" {
     start_fake respond -n 20000 -c 1000 -d 5 -s "$SEED"
-    "$FAKE_DIR/peer" gen -n 20000 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 20000 -s "$SEED" >"$T/expected"
     run_prog tcp_client 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     local size
@@ -58,13 +58,13 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 # @hint §2 « Client TCP avec context manager » : boucle de recv jusqu'à ce qu'il renvoie 0 — man 2 recv
 @test "avec -a : lit toute une réponse découpée en nombreux segments" {
     start_fake respond -n 30000 -c 700 -d 3 -s "$SEED"
-    "$FAKE_DIR/peer" gen -n 30000 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 30000 -s "$SEED" >"$T/expected"
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée (30000 octets en 43 segments)"
     # One-byte segments: a recv returning 1 is data, only 0 is the end.
     start_fake respond -n 6 -c 1 -d 20 -s "$SEED"
-    "$FAKE_DIR/peer" gen -n 6 -s "$SEED" >"$T/expected6"
+    fake_tool peer gen -n 6 -s "$SEED" >"$T/expected6"
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     expect_same_bytes "$T/expected6" "$T/out" "la réponse affichée (6 octets, un par segment)"
@@ -76,7 +76,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 @test "avec -a : 8 Mio de données binaires lues sur l'entrée standard arrivent intactes" {
     # 8 MiB through a 4 KiB receive window: more than the client's send
     # buffer can hold, so send() must be called again for what is left.
-    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/in"
+    fake_tool peer gen -n 8388608 -s "$SEED" >"$T/in"
     start_fake sink -R 4096 -o "$T/received"
     run_prog -i "$T/in" tcp_client -a 127.0.0.1 "$FAKE_PORT"
     expect_status 0
@@ -248,7 +248,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_fake respond -n 20000 -s "$SEED"
-    "$FAKE_DIR/peer" gen -n 20000 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 20000 -s "$SEED" >"$T/expected"
     run_prog tcp_client -a 127.0.0.1 "$FAKE_PORT" "$request"
     expect_status 0
     expect_same_bytes "$T/expected" "$T/out" "la réponse affichée sous valgrind (20000 octets)"

@@ -15,7 +15,7 @@ start_echo() {
 # comes back as is: the server listens and echoes.
 expect_session() {
     local msg
-    msg="écho $("$FAKE_DIR/peer" gen -s "$SEED" -n 6 | od -An -tx1 | tr -d ' \n')"
+    msg="écho $(fake_tool peer gen -s "$SEED" -n 6 | od -An -tx1 | tr -d ' \n')"
     probe session -t "$(scaled 5)" -m "$msg"$'\n' "${2:-127.0.0.1}" "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($1) — $(show "$T/probe.err")"
     [ "$(cat "$T/probe.out")" = "$msg" ] ||
@@ -49,7 +49,7 @@ expect_session() {
 # @hint renvoyer exactement n octets reçus (pas strlen), avec send_all — man 2 send
 @test "l'écho renvoie 1 Mio de données binaires à l'identique" {
     start_echo
-    "$FAKE_DIR/peer" gen -n 1048576 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 1048576 -s "$SEED" >"$T/expected"
     probe echo -n 1048576 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio d'octets quelconques (octets nuls compris)"
@@ -62,7 +62,7 @@ expect_session() {
     start_echo
     # A 4 KiB receive window fills the server's send buffer: send() then
     # sends less than asked, or nothing (EAGAIN) on a non-blocking socket.
-    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 8388608 -s "$SEED" >"$T/expected"
     probe echo -n 8388608 -s "$SEED" -R 4096 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
@@ -223,7 +223,7 @@ expect_session() {
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
     use_valgrind
     start_echo
-    "$FAKE_DIR/peer" gen -n 262144 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 262144 -s "$SEED" >"$T/expected"
     probe echo -n 262144 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test sous valgrind"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 256 Kio sous valgrind"

@@ -82,7 +82,7 @@ expect_sends() {
 # @hint un tampon de 65507 octets au moins (le cours lit 1024 : le reste est perdu), longueur = retour de recvfrom, pas strlen — man 7 udp
 @test "udp_server traite un datagramme binaire de 65507 octets" {
     start_udp
-    "$FAKE_DIR/peer" gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
+    fake_tool peer gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
     usend -t 3 -n 65507 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     [ "$ustatus" = 0 ] || fail_fr "la réponse à un datagramme de 65507 octets" "une réponse" "rien ($(show "$T/usend.err"))"
     expect_same_bytes "$T/expected" "$T/usend.out" "la réponse à 65507 octets quelconques (octets nuls compris)"
@@ -381,7 +381,7 @@ expect_sends() {
     start_udp
     usend -t 10 -m 'valgrind' 127.0.0.1 "$SERVER_PORT"
     [ "$(cat "$T/usend.out")" = VALGRIND ] || fail_fr "la réponse sous valgrind" "VALGRIND" "$(show "$T/usend.out")"
-    "$FAKE_DIR/peer" gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
+    fake_tool peer gen -n 65507 -s "$SEED" | LC_ALL=C tr 'a-z' 'A-Z' >"$T/expected"
     usend -t 10 -n 65507 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_same_bytes "$T/expected" "$T/usend.out" "la réponse sous valgrind à 65507 octets quelconques"
     usend -t 10 -m '' 127.0.0.1 "$SERVER_PORT"
