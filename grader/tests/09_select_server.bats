@@ -77,10 +77,13 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 10
 # @req R4
 # @hint §7 : un seul select() pour tous les clients, un tampon de sortie par client — man 2 select
-@test "100 clients simultanés × 50 allers-retours : chaque octet correct" {
+@test "100 clients servis en même temps, connexions ouvertes : 50 allers-retours synchronisés, chaque octet correct" {
     start_select
-    run_load -c 100 -r 50 -n 8192
-    expect_load_ok "100 clients à la fois, 50 messages binaires chacun"
+    # -B: a client with its answer waits, connection open, until all 100
+    # have theirs: a server that serves one client at a time never gets
+    # past the first (load says how many were served at the same moment).
+    run_load -c 100 -r 50 -n 8192 -B "$(scaled 5)"
+    expect_load_ok "100 clients connectés à la fois : chacun, sa réponse reçue, attend (connexion ouverte) que les 99 autres aient la leur, 50 fois de suite"
 }
 
 # @points 5
@@ -202,15 +205,16 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 5
 # @req R4
 # @hint §7 : le multiplexage remplace les threads — man 2 select
-@test "un seul thread sert tous les clients (Threads: 1)" {
+@test "un seul thread (Threads: 1) pendant que 5 clients restent connectés" {
     start_select
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 60 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 5 5 ||
-        fail_fr "les 5 clients" "5 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+        fail_fr "les 5 clients connectés à la fois (connexions gardées ouvertes)" "tous acceptés (5 lignes « Nouveau client »)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     local threads
     threads=$(proc_threads "$SERVER_PID")
     [ "$threads" = 1 ] ||
-        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients" "1" "$threads"
+        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients connectés" "1" "$threads"
 }
 
 # @points 5
@@ -232,11 +236,17 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 5
 # @req R9
 # @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
-@test "port déjà occupé : message clair et code 1" {
+@test "port déjà occupé : message clair et code 1 ; libéré, le même port est pris" {
     start_fake echo
     run_prog -l 10 select_server -p "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+    # The control: the same port once free is taken (the refusal came
+    # from bind, not from a guess).
+    stop_server "$FAKE_PID"
+    start_server srv select_server -p "$FAKE_PORT"
+    [ "$SERVER_PORT" = "$FAKE_PORT" ] ||
+        fail_fr "le port $FAKE_PORT, une fois libéré" "pris par le serveur (Serveur en écoute sur 127.0.0.1:$FAKE_PORT)" "$(show "$SERVER_LOG")"
 }
 
 # @points 5
@@ -248,7 +258,7 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
         start_select
         start_bg "idle_$sig" "$FAKE_DIR/load" -c 0 -i 3 -H 60 127.0.0.1 "$SERVER_PORT"
         wait_count "$SERVER_LOG" '^Nouveau client: ' 3 5 ||
-            fail_fr "les clients avant SIG$sig" "3 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+            fail_fr "les 3 clients connectés avant SIG$sig" "tous acceptés (3 lignes « Nouveau client »)" "$(show "$SERVER_LOG")"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s (pselect revient avec EINTR)" "toujours en marche"
