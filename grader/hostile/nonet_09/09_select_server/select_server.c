@@ -31,7 +31,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: " PROG " [-b ADRESSE] [-p PORT] \n");
+    fprintf(f, "usage: " PROG " [-b ADRESSE] [-p PORT]\n");
 }
 
 /* Ports in LISTEN state (0A) in /proc/net/tcp and tcp6: the first one, or
