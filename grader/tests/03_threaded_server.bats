@@ -341,7 +341,8 @@ expect_departures() {
     expect_load_ok "6 clients sous valgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 120 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 ||
-        fail_fr "les clients connectés avant l'arrêt" "5 clients de plus" "$(show "$SERVER_LOG")"
+        fail_fr "les 5 clients inactifs connectés à la fois avant l'arrêt" "tous acceptés (21 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
@@ -368,7 +369,8 @@ expect_departures() {
     expect_load_ok "8 clients sous helgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 3 -H 120 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 ||
-        fail_fr "les clients connectés avant l'arrêt sous helgrind" "3 clients de plus (21 « Nouveau client »)" "$(show "$SERVER_LOG")"
+        fail_fr "les 3 clients inactifs connectés à la fois avant l'arrêt sous helgrind" "tous acceptés (21 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     compgen -G "$T/valgrind.*.log" >/dev/null ||
         fail_fr "le test helgrind" "un rapport de helgrind" "aucun (le programme a-t-il démarré ?)"

@@ -277,7 +277,8 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
     expect_load_ok "6 clients sous valgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -f 1 -H 120 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 22 5 ||
-        fail_fr "les clients connectés avant l'arrêt" "6 clients de plus" "$(show "$SERVER_LOG")"
+        fail_fr "les 6 clients (5 inactifs, 1 qui inonde) connectés à la fois avant l'arrêt" "tous acceptés (22 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
