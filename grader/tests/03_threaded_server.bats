@@ -33,6 +33,11 @@ expect_departures() {
     start_threaded
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
+    # That port is the server's own socket (not one it read in /proc/net/tcp).
+    local own
+    own=$(listen_addrs "$SERVER_PID")
+    grep -qx "127\.0\.0\.1:$SERVER_PORT" <<<"$own" ||
+        fail_fr "les sockets en écoute du serveur lui-même (/proc/PID/fd)" "127.0.0.1:$SERVER_PORT" "${own:-aucune}"
 }
 
 # @points 5
@@ -305,7 +310,11 @@ expect_departures() {
     for sig in TERM INT; do
         start_threaded
         start_bg "idle_$sig" "$FAKE_DIR/probe" hold -t 20 127.0.0.1 "$SERVER_PORT"
-        expect_log "$SERVER_LOG" "^Nouveau client:" "la connexion du client avant SIG$sig"
+        wait_line "$T/idle_$sig.err" '^local ' 5 ||
+            fail_fr "la connexion du client de test" "établie" "$(show "$T/idle_$sig.err")"
+        local port
+        port=$(sed -n 's/^local .*:\([0-9]*\)$/\1/p' "$T/idle_$sig.err")
+        expect_log "$SERVER_LOG" "^Nouveau client: .*[^0-9]$port\$" "la connexion du client $port avant SIG$sig"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"

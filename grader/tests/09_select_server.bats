@@ -11,6 +11,16 @@ start_select() {
 
 # SERVER_PID is the program's own pid (inside its sandbox's wrappers).
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# The server's own sockets: its clients are really connected to it.
+proc_sockets() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' 2>/dev/null | wc -l; }
+
+# expect_sockets N WHAT — the server holds at least N sockets.
+expect_sockets() {
+    local n
+    n=$(proc_sockets "$SERVER_PID")
+    ((n >= $1)) ||
+        fail_fr "les sockets du serveur (/proc/PID/fd) $2" "au moins $1 (l'écoute et une par client)" "$n"
+}
 
 # @points 5
 # @req R1
@@ -19,6 +29,11 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
     start_select
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
+    # That port is the server's own socket (not one it read in /proc/net/tcp).
+    local own
+    own=$(listen_addrs "$SERVER_PID")
+    grep -qx "127\.0\.0\.1:$SERVER_PORT" <<<"$own" ||
+        fail_fr "les sockets en écoute du serveur lui-même (/proc/PID/fd)" "127.0.0.1:$SERVER_PORT" "${own:-aucune}"
 }
 
 # @points 5
@@ -215,6 +230,7 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
     threads=$(proc_threads "$SERVER_PID")
     [ "$threads" = 1 ] ||
         fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients connectés" "1" "$threads"
+    expect_sockets 6 "avec 5 clients connectés"
 }
 
 # @points 5
@@ -259,6 +275,7 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
         start_bg "idle_$sig" "$FAKE_DIR/load" -c 0 -i 3 -H 60 127.0.0.1 "$SERVER_PORT"
         wait_count "$SERVER_LOG" '^Nouveau client: ' 3 5 ||
             fail_fr "les 3 clients connectés avant SIG$sig" "tous acceptés (3 lignes « Nouveau client »)" "$(show "$SERVER_LOG")"
+        expect_sockets 4 "avec 3 clients connectés avant SIG$sig"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s (pselect revient avec EINTR)" "toujours en marche"
