@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -25,7 +26,7 @@
 struct opts {
     const char *host, *port;
     long clients, rounds, maxbytes, idle, flood, resets, slow;
-    long hold_ms, slow_ms, flood_cap;
+    long hold_ms, slow_ms, flood_cap, barrier_ms;
     uint64_t seed;
     int upper, timeout_ms, idle_first;
 };
@@ -44,6 +45,57 @@ struct worker {
 static atomic_int errors;
 static atomic_int flood_stop;
 
+/* -B: after each round trip, a client waits (connection open) until every
+ * active client has its answer for that round. The most clients ever
+ * waiting there at once were all served at the same moment: a server that
+ * serves one client at a time never gets past 1, one bounded to -m MAX
+ * never past MAX. A wait longer than barrier_ms breaks the barrier for good
+ * (the rounds go on without it). */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    long total, arrived, best, round;
+    int broken;
+} bar = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0};
+
+static void barrier_wait(long barrier_ms)
+{
+    struct timespec until;
+    long round;
+
+    pthread_mutex_lock(&bar.lock);
+    if (bar.broken) {
+        pthread_mutex_unlock(&bar.lock);
+        return;
+    }
+    round = bar.round;
+    if (++bar.arrived > bar.best)
+        bar.best = bar.arrived;
+    if (bar.arrived == bar.total) {
+        bar.arrived = 0;
+        bar.round++;
+        pthread_cond_broadcast(&bar.cond);
+    }
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += barrier_ms / 1000;
+    until.tv_nsec += barrier_ms % 1000 * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (round == bar.round && !bar.broken)
+        if (pthread_cond_timedwait(&bar.cond, &bar.lock, &until) == ETIMEDOUT &&
+            round == bar.round && !bar.broken) {
+            bar.broken = 1;
+            fprintf(stderr, "load: barrière : %ld client(s) sur %ld servi(s) en même temps "
+                    "(chacun avait sa réponse et gardait sa connexion ouverte ; "
+                    "les autres sans réponse %ld ms plus tard)\n",
+                    bar.best, bar.total, barrier_ms);
+            pthread_cond_broadcast(&bar.cond);
+        }
+    pthread_mutex_unlock(&bar.lock);
+}
+
 static void report(const char *fmt, long who, const char *why)
 {
     if (atomic_fetch_add(&errors, 1) < MAX_MESSAGES)
@@ -57,7 +109,7 @@ static void usage(const char *msg)
     fprintf(stderr,
             "usage: load [-c CLIENTS] [-r ROUNDS] [-n MAXBYTES] [-s SEED] [-U]\n"
             "            [-t SEC] [-i IDLE] [-I] [-H SEC] [-f FLOOD] [-F BYTES]\n"
-            "            [-k RESETS] [-w SLOW] [-d MS] HOST PORT\n");
+            "            [-k RESETS] [-w SLOW] [-d MS] [-B SEC] HOST PORT\n");
     exit(2);
 }
 
@@ -147,6 +199,8 @@ static void *run_client(void *arg)
                    "réponse fausse (octet différent de celui attendu)");
             break;
         }
+        if (o->barrier_ms > 0)
+            barrier_wait(o->barrier_ms);
     }
     if (msg == NULL || reply == NULL)
         report("load: client %ld : %s\n", w->index, "mémoire insuffisante");
@@ -233,7 +287,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
                        .seed = 1, .timeout_ms = 10000, .slow_ms = 2,
                        .flood_cap = 256L << 20};
     opterr = 0;
-    while ((c = getopt(argc, argv, "c:r:n:s:UIt:i:H:f:F:k:w:d:")) != -1) {
+    while ((c = getopt(argc, argv, "c:r:n:s:UIt:i:H:f:F:k:w:d:B:")) != -1) {
         long *target = c == 'c' ? &o->clients : c == 'r' ? &o->rounds
                      : c == 'n' ? &o->maxbytes : c == 'i' ? &o->idle
                      : c == 'f' ? &o->flood : c == 'k' ? &o->resets
@@ -246,6 +300,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
         } else if (c == 't') {
             if ((o->timeout_ms = parse_timeout_ms(optarg)) < 0)
                 usage("délai invalide");
+        } else if (c == 'B') {
+            if ((o->barrier_ms = parse_timeout_ms(optarg)) <= 0)
+                usage("délai de barrière invalide");
         } else if (c == 'H') {
             o->hold_ms = strcmp(optarg, "0") == 0 ? 0 : parse_timeout_ms(optarg);
             if (o->hold_ms < 0)
@@ -311,6 +368,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN);
     nact = o.clients + o.slow;
+    bar.total = nact;
     nresets = o.resets > 0 ? RESET_THREADS : 0;
     /* fds: active and slow, then flooders, then idle. */
     fds = calloc((size_t)(nact + o.flood + o.idle + 1), sizeof *fds);
@@ -362,6 +420,8 @@ int main(int argc, char **argv)
            nact * o.rounds, atomic_load(&errors),
            nlat ? all[nlat / 2] : 0.0, nlat ? all[nlat * 99 / 100] : 0.0,
            nlat ? all[nlat - 1] : 0.0);
+    if (o.barrier_ms > 0)
+        printf("ensemble=%ld/%ld\n", bar.best, nact);
     if (o.idle > 0)
         printf("inactifs=%ld fermes_par_le_serveur=%ld\n", o.idle,
                count_closed(fds + nact + o.flood, o.idle));
@@ -377,5 +437,5 @@ int main(int argc, char **argv)
     free(fds);
     free(w);
     free(all);
-    return atomic_load(&errors) == 0 ? 0 : 1;
+    return atomic_load(&errors) == 0 && !bar.broken ? 0 : 1;
 }

@@ -305,7 +305,7 @@ stop_peer closed
 
 echo "== load (clients concurrents et hostiles)"
 for args in "" "127.0.0.1" "-x 127.0.0.1 1" "-c abc 127.0.0.1 1" "-n 0 127.0.0.1 1" \
-    "-t 0 127.0.0.1 1" "127.0.0.1 70000"; do
+    "-t 0 127.0.0.1 1" "127.0.0.1 70000" "-B 0 127.0.0.1 1"; do
     # shellcheck disable=SC2086
     "$load" $args >/dev/null 2>&1
     if [ $? -eq 2 ]; then ok "load $args -> 2"; else ko "load $args -> 2"; fi
@@ -319,6 +319,13 @@ check "load : rapport « allers_retours=200/200 erreurs=0 p50_ms=… p99_ms=… 
 "$load" -U -c 1 -r 5 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
 check "load -U contre un simple écho : réponses fausses détectées, statut 1" \
     bash -c "[ $? -eq 1 ] && grep -q 'réponse fausse' '$tmp/l.err'"
+# -B: a client with its answer waits for the others; one at a time, the
+# others never get theirs while it waits.
+"$load" -B 0.3 -c 3 -r 2 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -B -c 3 contre un écho qui sert un client à la fois : ensemble=1/3, statut 1" \
+    bash -c "[ $? -eq 1 ] && grep -qx 'ensemble=1/3' '$tmp/l.out' && grep -q 'allers_retours=6/6 erreurs=0' '$tmp/l.out' && grep -q '1 client(s) sur 3 servi(s) en même temps' '$tmp/l.err'"
+"$load" -B 0.3 -c 1 -r 3 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
+check "load -B -c 1 : ensemble=1/1, statut 0" bash -c "[ $? -eq 0 ] && grep -qx 'ensemble=1/1' '$tmp/l.out'"
 "$load" -c 0 -w 1 -r 3 -d 1 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"
 check "load -w : un client lent (un octet à la fois) reçoit tout son écho" test $? -eq 0
 "$load" -c 0 -k 8 127.0.0.1 "$PORT" >"$tmp/l.out" 2>"$tmp/l.err"

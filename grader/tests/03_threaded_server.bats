@@ -16,6 +16,16 @@ start_threaded() {
 # The load peer checks the uppercase (process()), not a plain echo.
 LOAD_FLAGS=(-U)
 
+# expect_departures N WHEN — after the stop, every client's departure was
+# logged: each thread woken, then joined (R7).
+expect_departures() {
+    local n
+    n=$(grep -c '^Client déconnecté: ' "$SERVER_LOG")
+    [ "$n" = "$1" ] ||
+        fail_fr "les départs journalisés à l'arrêt $2 (chaque thread réveillé, puis attendu)" \
+            "$1 lignes « Client déconnecté », une par client" "$n"
+}
+
 # @points 5
 # @req R1
 # @hint §2 « Serveur Multi-clients » : bind, listen(SOMAXCONN), puis l'adresse réelle (getsockname) — man 2 getsockname
@@ -23,6 +33,11 @@ LOAD_FLAGS=(-U)
     start_threaded
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
+    # That port is the server's own socket (not one it read in /proc/net/tcp).
+    local own
+    own=$(listen_addrs "$SERVER_PID")
+    grep -qx "127\.0\.0\.1:$SERVER_PORT" <<<"$own" ||
+        fail_fr "les sockets en écoute du serveur lui-même (/proc/PID/fd)" "127.0.0.1:$SERVER_PORT" "${own:-aucune}"
 }
 
 # @points 5
@@ -65,10 +80,13 @@ LOAD_FLAGS=(-U)
 # @points 10
 # @req R4
 # @hint §2 : un thread par client (pthread_create) avec son propre argument alloué et son propre tampon — man 3 pthread_create
-@test "100 clients simultanés × 50 allers-retours : chaque octet correct" {
+@test "100 clients servis en même temps, connexions ouvertes : 50 allers-retours synchronisés, chaque octet correct" {
     start_threaded -m 128
-    run_load -c 100 -r 50 -n 8192
-    expect_load_ok "100 clients à la fois, 50 messages binaires chacun"
+    # -B: a client with its answer waits, connection open, until all 100
+    # have theirs: a server that serves one client at a time never gets
+    # past the first (load says how many were served at the same moment).
+    run_load -c 100 -r 50 -n 8192 -B "$(scaled 5)"
+    expect_load_ok "100 clients connectés à la fois : chacun, sa réponse reçue, attend (connexion ouverte) que les 99 autres aient la leur, 50 fois de suite"
 }
 
 # @points 5
@@ -98,12 +116,13 @@ LOAD_FLAGS=(-U)
 # @points 5
 # @req R3 R4
 # @hint une ligne entière par appel, sous un seul verrou (log_line) — man 3 pthread_mutex_lock, man 3 flockfile
-@test "sous la charge, les lignes du journal ne se mélangent pas" {
+@test "50 clients servis en même temps et 100 inactifs : les 300 lignes du journal ne se mélangent pas" {
     start_threaded -m 256
-    # 100 idle clients all leave at once when load exits: 100 threads log
-    # their departure at the same moment.
-    run_load -c 50 -r 2 -n 64 -i 100
-    expect_load_ok "150 clients à la fois"
+    # 50 clients served at the same moment (-B), then 100 idle clients all
+    # leave at once when load exits: 100 threads log their departure at the
+    # same moment.
+    run_load -c 50 -r 2 -n 64 -i 100 -B "$(scaled 5)"
+    expect_load_ok "50 clients servis en même temps (chacun, sa réponse reçue, attend les 49 autres connexion ouverte), 100 connexions inactives"
     wait_count "$SERVER_LOG" '^Client déconnecté: ' 150 5 || true
     local bad
     bad=$(grep -Ev '^(Serveur en écoute sur|Nouveau client:|Client déconnecté:) (127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):[0-9]+$' "$SERVER_LOG" | head -n 3)
@@ -166,24 +185,36 @@ LOAD_FLAGS=(-U)
 # @points 5
 # @req R5
 # @hint plein : ne plus appeler accept, attendre une place (pthread_cond_wait) ; les clients attendent dans la file de listen — man 3 pthread_cond_wait
-@test "-m 4 : jamais plus de 4 clients servis (ni de threads), les suivants attendent leur tour" {
+@test "-m 4 : 4 clients servis en même temps, pas un de plus (ni de threads) ; les 6 autres servis à leur tour" {
     start_threaded -m 4
-    start_bg idle "$FAKE_DIR/load" -c 0 -i 10 -H 2 127.0.0.1 "$SERVER_PORT"
-    local idle=$BG_PID threads
+    # 10 clients send at once; each one answered keeps its connection open
+    # and waits for the others (-B, 2 s): exactly 4 answered meanwhile,
+    # the 6 others once the first ones have left.
+    start_bg load "$FAKE_DIR/load" "${LOAD_FLAGS[@]}" -s "$SEED" -c 10 -r 1 -n 4096 -B "$(scaled 2)" \
+        127.0.0.1 "$SERVER_PORT"
+    local pid=$BG_PID threads n
     wait_count "$SERVER_LOG" '^Nouveau client: ' 4 5 ||
-        fail_fr "les 4 premiers clients" "4 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
-    # Ten clients are connected: a fifth "Nouveau client" within 0.5 s
-    # means the bound does not hold.
-    ! wait_count "$SERVER_LOG" '^Nouveau client: ' 5 0.5 ||
-        fail_fr "le nombre de clients servis à la fois avec -m 4" "4 (les autres attendent dans la file de listen)" \
-            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") clients servis en même temps"
+        fail_fr "les 4 premiers des 10 clients connectés" "acceptés (4 lignes « Nouveau client »)" "$(show "$SERVER_LOG")"
     threads=$(proc_threads "$SERVER_PID")
     ((threads <= 4 + 2)) ||
-        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec -m 4" "au plus 6 (main + 4 clients + 1)" "$threads"
-    wait "$idle" || true
-    wait_count "$SERVER_LOG" '^Nouveau client: ' 10 5 ||
-        fail_fr "les clients en attente, une fois les premiers partis" "servis à leur tour (10 « Nouveau client »)" \
-            "$(grep -c '^Nouveau client: ' "$SERVER_LOG")"
+        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec -m 4, 10 clients connectés" \
+            "au plus 6 (main + 4 clients + 1)" "$threads"
+    status=0
+    wait "$pid" || status=$?
+    n=$(sed -n 's/^ensemble=\([0-9]*\)\/10$/\1/p' "$T/load.out")
+    [ "$n" = 4 ] ||
+        fail_fr "les clients servis en même temps avec -m 4 (réponse reçue, connexion gardée ouverte en attendant les autres)" \
+            "4 sur 10" "${n:-?} sur 10 — $(show "$T/load.out") / $(show "$T/load.err")"
+    grep -q ' allers_retours=10/10 erreurs=0 ' "$T/load.out" ||
+        fail_fr "les 6 clients en attente, une fois les 4 premiers partis" "servis à leur tour, chaque octet correct (10 réponses sur 10)" \
+            "$(show "$T/load.out") / $(show "$T/load.err")"
+    # The log tells the same: never more than 4 arrivals not yet followed
+    # by their departure.
+    n=$(awk '/^Nouveau client: / { if (++open > max) max = open } /^Client déconnecté: / { open-- }
+             END { print max + 0 }' "$SERVER_LOG")
+    ((n <= 4)) ||
+        fail_fr "les clients acceptés à la fois d'après le journal avec -m 4 (« Nouveau client » pas encore suivis de leur « Client déconnecté »)" \
+            "au plus 4 (les autres attendent dans la file de listen)" "$n"
 }
 
 # @points 5
@@ -203,7 +234,7 @@ LOAD_FLAGS=(-U)
     grep -q '^BONJOUR$' "$T/probe.out" ||
         fail_fr "la réponse au second client" "BONJOUR" "$(show "$T/probe.out") / $(show "$T/probe.err")"
     local lines ticks
-    lines=$(grep -c "^threaded_server: accept : trop de descripteurs" "$SERVER_ERR")
+    lines=$(grep -c "^threaded_server: accept : trop de descripteurs" "$SERVER_ERR" || true)
     ((lines >= 1)) || fail_fr "le message d'accept quand les descripteurs manquent" \
         "« threaded_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
     ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s d'attente" \
@@ -258,11 +289,17 @@ LOAD_FLAGS=(-U)
 # @points 5
 # @req R9
 # @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
-@test "port déjà occupé : message clair et code 1" {
+@test "port déjà occupé : message clair et code 1 ; libéré, le même port est pris" {
     start_fake echo
     run_prog -l 10 threaded_server -p "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+    # The control: the same port once free is taken (the refusal came
+    # from bind, not from a guess).
+    stop_server "$FAKE_PID"
+    start_server srv threaded_server -p "$FAKE_PORT"
+    [ "$SERVER_PORT" = "$FAKE_PORT" ] ||
+        fail_fr "le port $FAKE_PORT, une fois libéré" "pris par le serveur (Serveur en écoute sur 127.0.0.1:$FAKE_PORT)" "$(show "$SERVER_LOG")"
 }
 
 # @points 5
@@ -273,7 +310,11 @@ LOAD_FLAGS=(-U)
     for sig in TERM INT; do
         start_threaded
         start_bg "idle_$sig" "$FAKE_DIR/probe" hold -t 20 127.0.0.1 "$SERVER_PORT"
-        expect_log "$SERVER_LOG" "^Nouveau client:" "la connexion du client avant SIG$sig"
+        wait_line "$T/idle_$sig.err" '^local ' 5 ||
+            fail_fr "la connexion du client de test" "établie" "$(show "$T/idle_$sig.err")"
+        local port
+        port=$(sed -n 's/^local .*:\([0-9]*\)$/\1/p' "$T/idle_$sig.err")
+        expect_log "$SERVER_LOG" "^Nouveau client: .*[^0-9]$port\$" "la connexion du client $port avant SIG$sig"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s" "toujours en marche"
@@ -289,15 +330,14 @@ LOAD_FLAGS=(-U)
     start_threaded
     start_bg idle "$FAKE_DIR/load" -c 0 -i 20 -H 60 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 20 5 ||
-        fail_fr "les 20 clients" "20 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+        fail_fr "les 20 clients connectés à la fois (connexions gardées ouvertes)" "tous acceptés (20 lignes « Nouveau client »)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID" 2
     ((server_killed == 0)) ||
         fail_fr "l'arrêt avec 20 clients connectés" "en moins de 2 s (shutdown de chaque socket, puis pthread_join)" "toujours en marche"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM" "0" "$(status_text "$server_status")"
-    [ "$(grep -c '^Client déconnecté: ' "$SERVER_LOG")" = 20 ] ||
-        fail_fr "les départs journalisés avant la sortie (threads attendus avec pthread_join)" \
-            "20 lignes « Client déconnecté »" "$(grep -c '^Client déconnecté: ' "$SERVER_LOG")"
+    expect_departures 20 "avec 20 clients connectés"
 }
 
 # @points 10
@@ -310,10 +350,12 @@ LOAD_FLAGS=(-U)
     expect_load_ok "6 clients sous valgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 120 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 ||
-        fail_fr "les clients connectés avant l'arrêt" "5 clients de plus" "$(show "$SERVER_LOG")"
+        fail_fr "les 5 clients inactifs connectés à la fois avant l'arrêt" "tous acceptés (21 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
+    expect_departures 21 "sous valgrind"
     expect_memcheck_clean
 }
 
@@ -335,10 +377,13 @@ LOAD_FLAGS=(-U)
     run_load -c 8 -r 5 -n 2048 -k 10
     expect_load_ok "8 clients sous helgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 3 -H 120 127.0.0.1 "$SERVER_PORT"
-    wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 || true
+    wait_count "$SERVER_LOG" '^Nouveau client: ' 21 5 ||
+        fail_fr "les 3 clients inactifs connectés à la fois avant l'arrêt sous helgrind" "tous acceptés (21 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     compgen -G "$T/valgrind.*.log" >/dev/null ||
         fail_fr "le test helgrind" "un rapport de helgrind" "aucun (le programme a-t-il démarré ?)"
+    expect_departures 21 "sous helgrind"
     local races
     races=$(grep -h -A6 'Possible data race\|lock order' "$T"/valgrind.*.log | sed 's/^==[0-9]*== //' | head -n 14)
     [ "$server_status" = 0 ] && [ -z "$races" ] ||

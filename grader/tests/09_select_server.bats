@@ -11,6 +11,16 @@ start_select() {
 
 # SERVER_PID is the program's own pid (inside its sandbox's wrappers).
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# The server's own sockets: its clients are really connected to it.
+proc_sockets() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' 2>/dev/null | wc -l; }
+
+# expect_sockets N WHAT — the server holds at least N sockets.
+expect_sockets() {
+    local n
+    n=$(proc_sockets "$SERVER_PID")
+    ((n >= $1)) ||
+        fail_fr "les sockets du serveur (/proc/PID/fd) $2" "au moins $1 (l'écoute et une par client)" "$n"
+}
 
 # @points 5
 # @req R1
@@ -19,6 +29,11 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
     start_select
     grep -Eq '^Serveur en écoute sur 127\.0\.0\.1:[1-9][0-9]*$' "$SERVER_LOG" ||
         fail_fr "la première ligne du serveur" "Serveur en écoute sur 127.0.0.1:PORT (le port réel)" "$(show "$SERVER_LOG")"
+    # That port is the server's own socket (not one it read in /proc/net/tcp).
+    local own
+    own=$(listen_addrs "$SERVER_PID")
+    grep -qx "127\.0\.0\.1:$SERVER_PORT" <<<"$own" ||
+        fail_fr "les sockets en écoute du serveur lui-même (/proc/PID/fd)" "127.0.0.1:$SERVER_PORT" "${own:-aucune}"
 }
 
 # @points 5
@@ -77,10 +92,13 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 10
 # @req R4
 # @hint §7 : un seul select() pour tous les clients, un tampon de sortie par client — man 2 select
-@test "100 clients simultanés × 50 allers-retours : chaque octet correct" {
+@test "100 clients servis en même temps, connexions ouvertes : 50 allers-retours synchronisés, chaque octet correct" {
     start_select
-    run_load -c 100 -r 50 -n 8192
-    expect_load_ok "100 clients à la fois, 50 messages binaires chacun"
+    # -B: a client with its answer waits, connection open, until all 100
+    # have theirs: a server that serves one client at a time never gets
+    # past the first (load says how many were served at the same moment).
+    run_load -c 100 -r 50 -n 8192 -B "$(scaled 5)"
+    expect_load_ok "100 clients connectés à la fois : chacun, sa réponse reçue, attend (connexion ouverte) que les 99 autres aient la leur, 50 fois de suite"
 }
 
 # @points 5
@@ -202,15 +220,17 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 5
 # @req R4
 # @hint §7 : le multiplexage remplace les threads — man 2 select
-@test "un seul thread sert tous les clients (Threads: 1)" {
+@test "un seul thread (Threads: 1) pendant que 5 clients restent connectés" {
     start_select
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -H 60 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 5 5 ||
-        fail_fr "les 5 clients" "5 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+        fail_fr "les 5 clients connectés à la fois (connexions gardées ouvertes)" "tous acceptés (5 lignes « Nouveau client »)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     local threads
     threads=$(proc_threads "$SERVER_PID")
     [ "$threads" = 1 ] ||
-        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients" "1" "$threads"
+        fail_fr "le nombre de threads du serveur (/proc/PID/status) avec 5 clients connectés" "1" "$threads"
+    expect_sockets 6 "avec 5 clients connectés"
 }
 
 # @points 5
@@ -232,11 +252,17 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # @points 5
 # @req R9
 # @hint bind échoue avec EADDRINUSE : afficher la raison et renvoyer 1 — man 2 bind
-@test "port déjà occupé : message clair et code 1" {
+@test "port déjà occupé : message clair et code 1 ; libéré, le même port est pris" {
     start_fake echo
     run_prog -l 10 select_server -p "$FAKE_PORT"
     expect_status 1
     expect_stderr_matches "utilis|in use" "un message qui dit que l'adresse est déjà utilisée"
+    # The control: the same port once free is taken (the refusal came
+    # from bind, not from a guess).
+    stop_server "$FAKE_PID"
+    start_server srv select_server -p "$FAKE_PORT"
+    [ "$SERVER_PORT" = "$FAKE_PORT" ] ||
+        fail_fr "le port $FAKE_PORT, une fois libéré" "pris par le serveur (Serveur en écoute sur 127.0.0.1:$FAKE_PORT)" "$(show "$SERVER_LOG")"
 }
 
 # @points 5
@@ -248,7 +274,8 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
         start_select
         start_bg "idle_$sig" "$FAKE_DIR/load" -c 0 -i 3 -H 60 127.0.0.1 "$SERVER_PORT"
         wait_count "$SERVER_LOG" '^Nouveau client: ' 3 5 ||
-            fail_fr "les clients avant SIG$sig" "3 lignes « Nouveau client »" "$(show "$SERVER_LOG")"
+            fail_fr "les 3 clients connectés avant SIG$sig" "tous acceptés (3 lignes « Nouveau client »)" "$(show "$SERVER_LOG")"
+        expect_sockets 4 "avec 3 clients connectés avant SIG$sig"
         stop_server "$SERVER_PID" 2 "$sig"
         ((server_killed == 0)) ||
             fail_fr "l'arrêt sur SIG$sig" "le serveur s'arrête en moins de 2 s (pselect revient avec EINTR)" "toujours en marche"
@@ -267,7 +294,8 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
     expect_load_ok "6 clients sous valgrind"
     start_bg idle "$FAKE_DIR/load" -c 0 -i 5 -f 1 -H 120 127.0.0.1 "$SERVER_PORT"
     wait_count "$SERVER_LOG" '^Nouveau client: ' 22 5 ||
-        fail_fr "les clients connectés avant l'arrêt" "6 clients de plus" "$(show "$SERVER_LOG")"
+        fail_fr "les 6 clients (5 inactifs, 1 qui inonde) connectés à la fois avant l'arrêt" "tous acceptés (22 « Nouveau client » en tout)" \
+            "$(grep -c '^Nouveau client: ' "$SERVER_LOG") — $(show "$SERVER_LOG")"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
