@@ -44,7 +44,7 @@ expect_sends() {
     wait_line "$ULOG" "^datagramme [0-9]+ : 3 octets" 3 ||
         fail_fr "le marqueur envoyé après le client" "reçu par le faux serveur" "$(show "$ULOG")"
     local got
-    got=$(grep -cv -e ' : 3 octets' -e '^Serveur' "$ULOG")
+    got=$(grep -cv -e ' : 3 octets' -e '^Serveur' "$ULOG") || got=0
     [ "$got" = "$1" ] ||
         fail_fr "le nombre de datagrammes envoyés par udp_client ($2)" "$1" "$got"
 }
@@ -98,7 +98,7 @@ expect_sends() {
     port=$(sed -n 's/^local .*://p' "$T/usend.err")
     expect_log "$SERVER_LOG" "^Reçu de 127\.0\.0\.1:$port: salut" "la ligne de journal du datagramme"
     local line
-    line=$(grep -a "^Reçu de 127.0.0.1:$port: " "$SERVER_LOG")
+    line=$(grep -a "^Reçu de 127.0.0.1:$port: " "$SERVER_LOG") || line=
     if LC_ALL=C grep -aq $'[\x01\x1b]' <<<"$line" || ! grep -q 'salut.*\\' <<<"$line"; then
         fail_fr "les octets de contrôle dans le journal (ils pilotent le terminal)" \
             "échappés sur une seule ligne, par exemple salut\\x01\\x1b[2J\\n" "$(show - <<<"$line")"

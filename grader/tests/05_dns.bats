@@ -174,7 +174,7 @@ EOF2
 
 # @points 5
 # @req R9
-# @hint un curseur qui vérifie chaque lecture ; étiquettes ≤ 63, noms ≤ 255, pointeurs strictement vers l'arrière et en nombre borné — RFC 1035 §4.1.4, STYLE (ldns, c-ares)
+# @hint un curseur qui vérifie chaque lecture ; étiquettes ≤ 63, noms ≤ 255, pointeurs strictement vers l'arrière et en nombre borné — RFC 1035 §4.1.4 (compression des noms)
 @test "dnsquery : une réponse hostile donne une erreur propre et le code 1, jamais un plantage" {
     start_dns
     local name

@@ -41,7 +41,7 @@ expect_sockets() {
 # @hint renvoyer exactement les n octets reçus, octets nuls compris (pas strlen) — man 2 recv
 @test "l'écho renvoie 1 Mio de données binaires à l'identique" {
     start_select
-    "$FAKE_DIR/peer" gen -n 1048576 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 1048576 -s "$SEED" >"$T/expected"
     probe echo -n 1048576 -s "$SEED" 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio d'octets quelconques (octets nuls compris)"
@@ -54,7 +54,7 @@ expect_sockets() {
     start_select
     # A 4 KiB window: the non-blocking send() takes part of the echo, or
     # nothing (EAGAIN); the rest must wait in the client's output buffer.
-    "$FAKE_DIR/peer" gen -n 8388608 -s "$SEED" >"$T/expected"
+    fake_tool peer gen -n 8388608 -s "$SEED" >"$T/expected"
     probe echo -n 8388608 -s "$SEED" -R 4096 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($(show "$T/probe.err"))"
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho reçu par un client à petite fenêtre"
@@ -70,7 +70,7 @@ expect_sockets() {
     saved=$(cat "$wmem") && echo "4096 16384 16384" >"$wmem" ||
         fail_fr "le tampon d'envoi de l'espace de noms réseau du lab" "réglable (tcp_wmem)" "refusé"
     start_select
-    "$FAKE_DIR/peer" gen -n 2097152 -s "$SEED" >"$T/expected2"
+    fake_tool peer gen -n 2097152 -s "$SEED" >"$T/expected2"
     probe echo -n 2097152 -s "$SEED" -R 4096 -P 100 127.0.0.1 "$SERVER_PORT"
     echo "$saved" >"$wmem"
     expect_status 0 "le code de sortie du client ($(show "$T/probe.err"))"
