@@ -19,6 +19,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The sandbox (without it, grading falls back to the partial isolation).
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# Fault injection (libfiu's fiu-run): tests of error paths.
+command -v fiu-run >/dev/null 2>&1 || missing+=(fiu-utils)
 if [ "${SELFTEST:-0}" = 1 ]; then
     command -v patch >/dev/null 2>&1 || missing+=(patch)
     command -v git >/dev/null 2>&1 || missing+=(git)
@@ -56,6 +58,9 @@ for tool in "${missing[@]}"; do
     bubblewrap)
         [ "${SELFTEST:-0}" = 1 ] && exit 1
         echo "(sans bubblewrap, la notation se fait avec une isolation partielle)" >&2 ;;
+    fiu-utils)
+        [ "${SELFTEST:-0}" = 1 ] && exit 1
+        echo "(sans fiu-utils, les tests d'injection de pannes seront signalés « non exécutés »)" >&2 ;;
     *) exit 1 ;;
     esac
 done

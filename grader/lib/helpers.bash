@@ -53,6 +53,7 @@ setup() {
     VG_N=0
     declare -gA JOB_OF=() JOB_START=() SERVER_NAME_OF=() SERVER_ERR_OF=() STOPPED=() DEAD_STATUS=()
     STUDENT_SERVERS=()
+    FIU=()
     case ${GRADER_PHASE:-all}:$BATS_TEST_DESCRIPTION in
     quick:mémoire*) skip "autre phase" ;;
     memory:mémoire*) ;;
@@ -187,6 +188,9 @@ _student_cmd() {
         "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
     ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
     CMD+=(--)
+    # Fault injection (libfiu) outside valgrind: its preload reaches the
+    # program through valgrind's own.
+    ((${#FIU[@]})) && CMD+=(fiu-run -x "${FIU[@]}")
     ((${#VG[@]})) && CMD+=("${VG[@]}" --trace-children=yes "--log-fd=$vgfd")
     CMD+=("$(sandbox_path "$prog")" "$@")
 }
@@ -601,6 +605,18 @@ expect_log() {
 require_lab_etc() {
     [ "$SANDBOX_MODE" != partial ] ||
         skip "isolation partielle : le programme ne voit pas le /etc du lab (hosts, resolv.conf)"
+}
+
+# use_fault SPEC… — the next runs of the test's programs get libfiu's
+# failures (fiu-run -x -c SPEC, e.g. 'enable name=posix/io/net/socket' or
+# 'enable_random name=posix/mm/malloc,probability=0.5'); FIU=() ends it.
+# Skips (not run, never failed) without fiu-run (sudo apt-get install
+# fiu-utils).
+use_fault() {
+    command -v fiu-run >/dev/null || skip "fiu-run absent (sudo apt-get install fiu-utils)"
+    local spec
+    FIU=()
+    for spec in "$@"; do FIU+=(-c "$spec"); done
 }
 
 # Skips (not run, never failed) where the machine has no IPv6 loopback.
