@@ -8,7 +8,8 @@
 #   --summary FILE append "NN<TAB>points<TAB>max<TAB>memory" per lab (for selftest)
 #   --strict       exit 1 unless every graded lab has full marks (make labNN)
 # Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
-# at its first failed test: mutants), TIMEOUT_SCALE, NO_COLOR, CC, CFLAGS,
+# at its first failed test: mutants), TIMEOUT_SCALE (default: the load per
+# core, 1 to 3), NO_COLOR, CC, CFLAGS,
 # GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
 # bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
@@ -181,6 +182,14 @@ sandbox_lab_argv
 
 SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
+# On a loaded machine (other grades sharing the cores), every delay and
+# budget is scaled by the load per core (1 to 3), unless TIMEOUT_SCALE says.
+if [ -z "${TIMEOUT_SCALE:-}" ]; then
+    TIMEOUT_SCALE=$(awk -v n="$(nproc 2>/dev/null || echo 1)" \
+        '{ s = $1 / n; if (s < 1) s = 1; if (s > 3) s = 3; printf "%.1f", s }' /proc/loadavg 2>/dev/null)
+    [ "${TIMEOUT_SCALE:-1.0}" = 1.0 ] && TIMEOUT_SCALE=1
+fi
+export TIMEOUT_SCALE
 if [ "$SANDBOX_MODE" = partial ]; then
     ISOLATION="isolation : partielle — $SANDBOX_WHY ; groupes de processus et limites seulement"
     # Without namespaces the program sees the machine's files: say so when
@@ -193,6 +202,7 @@ else
     ISOLATION="isolation : complète (bubblewrap : espaces de noms réseau, processus et fichiers ; utilisateur non privilégié)"
 fi
 say "${DIM}Graine des données aléatoires : $SEED (rejouer : SEED=$SEED) — $ISOLATION${OFF}"
+[ "$TIMEOUT_SCALE" = 1 ] || say "${DIM}Machine chargée : délais et budgets multipliés par $TIMEOUT_SCALE (TIMEOUT_SCALE=1 pour l'éviter)${OFF}"
 if [ "${NOVALGRIND:-0}" != 1 ] && ! command -v valgrind >/dev/null 2>&1; then
     say "${YELLOW}valgrind absent : les tests mémoire ne seront pas exécutés.${OFF}"
 fi
@@ -439,7 +449,7 @@ grade_lab() {
         printf '%s\n' "$failure" >"$RUN_DIR/$num.why"
         python3 "$LIB/report.py" fail-all "${common[@]}" --why "$RUN_DIR/$num.why"
     else
-        local scale=${TIMEOUT_SCALE:-1} budgets
+        local scale=$TIMEOUT_SCALE budgets
         budgets=$(lab_annotation "$bats" budget)
         local quick=${budgets%% *} memory=${budgets##* }
         quick=$(awk -v t="${quick:-60}" -v s="$scale" 'BEGIN { printf "%d", t * s }')
