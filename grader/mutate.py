@@ -398,7 +398,11 @@ class Runner:
     def grade(self, tree, valgrind):
         summary = os.path.join(tree, "summary.tsv")
         open(summary, "w").close()
-        env = dict(os.environ, FAILFAST="1", NO_COLOR="1")
+        # One time scale for every mutant (the caller's, or 1): a scale that
+        # followed the load would let a mutant with a doubled delay live or die
+        # by chance.
+        env = dict(os.environ, FAILFAST="1", NO_COLOR="1",
+                   TIMEOUT_SCALE=os.environ.get("TIMEOUT_SCALE") or "1")
         if valgrind:
             env.pop("NOVALGRIND", None)
         else:

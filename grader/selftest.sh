@@ -29,6 +29,16 @@ chmod 711 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 trap 'echo "make test interrompu" >&2; exit 130' INT TERM
 export NO_COLOR=1
+# One time scale for every grade of this run, from the load the machine
+# already had (other jobs), 1 to 3: the grades' own load does not change
+# it, so a mutant with a doubled delay is caught the same way every time.
+if [ -z "${TIMEOUT_SCALE:-}" ]; then
+    TIMEOUT_SCALE=$(awk -v n="$(nproc 2>/dev/null || echo 1)" \
+        '{ s = $1 / n; if (s < 1) s = 1; if (s > 3) s = 3; printf "%.1f", s }' /proc/loadavg 2>/dev/null)
+    [ "${TIMEOUT_SCALE:-1.0}" = 1.0 ] && TIMEOUT_SCALE=1
+fi
+export TIMEOUT_SCALE
+echo "Délais et budgets multipliés par $TIMEOUT_SCALE (charge de la machine au départ ; TIMEOUT_SCALE= pour choisir)"
 # One seed for every grade of this run: a failure replays with SEED=.
 SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
