@@ -697,6 +697,25 @@ no_shell_in_reports() {
     [ -z "$bad" ] || { echo "$bad"; return 1; }
 }
 check "rapports des mutants et des copies hostiles : aucune ligne de shell ni de bats, seulement des messages en français" no_shell_in_reports
+# What a student reads for the faults issue 13 names: never a bare « 99 »
+# (valgrind's exit code) in any report; a server serving one client at a
+# time is told what was measured; the servers' skeletons (they announce
+# their port, then return) are told to keep accepting clients.
+no_bare_99() {
+    ! grep -HnE 'obtenu *: 99( —|$)' "$H"/*.log "$WORK"/mutants/*/log 2>/dev/null | head -n 5 | grep .
+}
+check "aucun rapport ne donne le code 99 de valgrind sans dire ce qu'il signifie" no_bare_99
+one_at_a_time_told() {
+    grep -q 'en même temps' "$WORK/mutants/03_threaded_server.one_client_at_a_time/log" ||
+        { tail -n 30 "$WORK/mutants/03_threaded_server.one_client_at_a_time/log"; return 1; }
+}
+check "serveur qui sert un client à la fois (mutant du lab 03) : le rapport dit combien de clients étaient servis en même temps" one_at_a_time_told
+skeleton_told() {
+    NOVALGRIND=1 T='^annonce' bash grader/grade.sh --tree labs 03 09 >"$WORK/skel.announce.log" 2>&1
+    [ "$(grep -c "s'est terminé juste après avoir annoncé son port" "$WORK/skel.announce.log")" = 2 ] &&
+        grep -q 'une boucle qui accepte (accept)' "$WORK/skel.announce.log" || { cat "$WORK/skel.announce.log"; return 1; }
+}
+check "squelettes des serveurs 03 et 09 : le premier échec dit que le serveur s'arrête après son annonce et qu'il doit accepter les clients" skeleton_told
 nothing_left() {
     local left
     left=$(leftovers "$H/")
