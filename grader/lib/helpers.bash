@@ -493,10 +493,31 @@ run_load() {
     return 0
 }
 
+# load_text — the load peer's report ($T/load.out, key=value counters) as
+# French sentences, then its first error lines (« client de test N : … »).
+load_text() {
+    awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    END {
+        if ("allers_retours" in v) {
+            split(v["allers_retours"], ar, "/")
+            printf "%s clients : %s allers-retours réussis sur %s, %s erreur(s)", v["clients"], ar[1], ar[2], v["erreurs"]
+            if (v["lents"] + 0) printf ", %s clients lents", v["lents"]
+            printf " ; latence médiane %s ms, 99 %% sous %s ms, au plus %s ms\n", v["p50_ms"], v["p99_ms"], v["max_ms"]
+        }
+        if ("ensemble" in v) { split(v["ensemble"], e, "/"); printf "au plus %s clients sur %s servis en même temps\n", e[1], e[2] }
+        if ("inactifs" in v) printf "%s connexions inactives, dont %s fermées par le serveur\n", v["inactifs"], v["fermes_par_le_serveur"]
+        if ("inondeurs" in v) printf "%s client(s) qui envoient sans lire : %s octets acceptés par le serveur\n", v["inondeurs"], v["octets_envoyes"]
+        if ("reinitialisations" in v) printf "%s connexions réinitialisées en plein envoi\n", v["reinitialisations"]
+    }' "$T/load.out" 2>/dev/null
+    [ -s "$T/load.err" ] && sed 's/^load: client /client de test /; s/^load: /client de test : /' "$T/load.err" | head -n 6 | show -
+    return 0
+}
+
 expect_load_ok() {
     [ "$status" = 0 ] && return 0
     fail_fr "$1" "toutes les réponses correctes, à temps (code 0)" \
-        "$(status_text "$status") — $(show "$T/load.out") / $(show "$T/load.err") / serveur : $(show "$SERVER_ERR")"
+        "$(status_text "$status") — $(load_text)"$'\n'"sortie d'erreur du serveur : $(show "$SERVER_ERR")"
 }
 
 # What /proc says of process PID (a server: SERVER_PID): its threads, its
