@@ -244,6 +244,29 @@ expect_departures() {
         "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
     stop_server "$SERVER_PID"
     [ "$server_status" = 0 ] || fail_fr "l'arrêt après les échecs d'accept" "code 0" "$(status_text "$server_status")"
+    # Any other accept failure (ENOBUFS: libfiu makes 4 accepts out of 5
+    # fail, the client staying in the queue): its message, then accept
+    # again at once; the pause is for EMFILE/ENFILE only. 20 clients: some
+    # 80 failures, 8 s of pauses for a server that pauses after each.
+    LIMIT_NOFILE=256
+    if command -v fiu-run >/dev/null; then
+        use_fault 'enable_random name=posix/io/net/accept,probability=0.8,failinfo=105'
+        start_threaded
+        FIU=()
+        local t0 ms limit
+        limit=$(awk -v t="$(scaled 2)" 'BEGIN { printf "%d", t * 1000 }')
+        t0=$(date +%s%N)
+        run_load -c 20 -r 1 -n 256
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        expect_load_ok "20 clients quand 4 accept sur 5 échouent (ENOBUFS)"
+        grep -q '^threaded_server: accept : tampons réseau épuisés$' "$SERVER_ERR" ||
+            fail_fr "le message quand accept échoue faute de tampons (ENOBUFS)" \
+                "« threaded_server: accept : tampons réseau épuisés »" "$(show "$SERVER_ERR")"
+        ((ms <= limit)) ||
+            fail_fr "la durée de 20 clients quand 4 accept sur 5 échouent avec ENOBUFS ($(grep -c ': accept : ' "$SERVER_ERR") échecs)" \
+                "moins de $(scaled 2) s : accept réessayé aussitôt (la pause est pour EMFILE et ENFILE)" "$ms ms"
+        stop_server "$SERVER_PID"
+    fi
     # Threads: the sandbox's own count (under the partial isolation, every
     # process of the machine's nobody counts too: not measurable there).
     [ "$SANDBOX_MODE" != partial ] || return 0
@@ -356,6 +379,22 @@ expect_departures() {
     [ "$server_status" = 0 ] ||
         fail_fr "le code de sortie après SIGTERM sous valgrind" "0" "$(status_text "$server_status") — $(show "$SERVER_ERR")"
     expect_departures 21 "sous valgrind"
+    # pthread_create failing (a limit of 4 processes and threads): each
+    # client refused, its argument freed too. The sandbox's own count only
+    # (under the partial isolation, all of the machine's nobody counts).
+    if [ "$SANDBOX_MODE" != partial ]; then
+        LIMIT_NPROC=4
+        start_threaded
+        start_bg idle "$FAKE_DIR/load" -c 0 -i 6 -H 1 127.0.0.1 "$SERVER_PORT"
+        wait_line "$SERVER_ERR" '^threaded_server: thread : ' 10 ||
+            fail_fr "le message quand pthread_create échoue sous valgrind (limite de 4 processus et threads)" \
+                "« threaded_server: thread : ressource temporairement indisponible »" "$(show "$SERVER_ERR")"
+        wait "$BG_PID" 2>/dev/null
+        stop_server "$SERVER_PID"
+        [ "$server_status" = 0 ] ||
+            fail_fr "le code de sortie après les échecs de pthread_create sous valgrind" "0" \
+                "$(status_text "$server_status") — $(show "$SERVER_ERR")"
+    fi
     expect_memcheck_clean
 }
 
