@@ -1,6 +1,6 @@
 /* Hostile (no network): a parser that parses nothing. The unit tests of
  * dns_parse.c are the lab's own work (a copy with a real parser passes
- * them, and scores their 5 points more); what this copy must show is that
+ * them, and scores their 15 points more); what this copy must show is that
  * dnsquery and resolve score nothing without the network. */
 #include <string.h>
 
