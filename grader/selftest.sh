@@ -261,6 +261,12 @@ HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
     crash03:03 vg_race03:03 include_abs_partial:01 nonet_01:01 nonet_02:02
     nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09)
+# The copies graded by an ordinary user (root only: it can become nobody).
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$H/userrepo" "$H/utmp" && chmod 1777 "$H/utmp"
+    git ls-files -z | xargs -0 cp --parents -t "$H/userrepo" && chmod -R a+rX "$H/userrepo" "$H/trees"
+    HOSTILE+=(env_spy_user:01 diskfill_user:01 vg_escape01_user:01)
+fi
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
@@ -271,11 +277,19 @@ grade_hostile() {
     # A server that never exits spends its budget on every test: only the
     # tests that stop it.
     [ "$name" = ignore_term ] && t='SIGTERM'
-    local tree=$H/trees/${name%_partial}
+    local base=${name%_partial} as=() root=$ROOT tmp=$H/tmp summary=$H/$name.tsv
+    # NAME_user: graded by an ordinary user (nobody) from a copy of the
+    # repository it can read: the user-namespace sandbox, not root's.
+    if [ "${name%_user}" != "$name" ]; then
+        base=${name%_user} as=(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=$H/utmp)
+        root=$H/userrepo tmp=$H/utmp summary=$H/utmp/$name.tsv
+    fi
+    local tree=$H/trees/$base
     [ -f "$tree.path" ] && tree=$(cat "$tree.path")
-    (cd "$H" && TMPDIR=$H/tmp GRADER_SANDBOX=$sandbox NOVALGRIND=$novg T=$t CC_LAB_SECONDS=20 timeout 300 bash "$ROOT/grader/grade.sh" \
-        --tree "$tree" --summary "$H/$name.tsv" "$lab") >"$H/$name.log" 2>&1
+    (cd "$tmp" && TMPDIR=$tmp GRADER_SANDBOX=$sandbox NOVALGRIND=$novg T=$t CC_LAB_SECONDS=20 timeout 300 \
+        "${as[@]}" bash "$root/grader/grade.sh" --tree "$tree" --summary "$summary" "$lab") >"$H/$name.log" 2>&1
     echo "$? $((SECONDS - start))" >"$H/$name.rc"
+    [ "$summary" = "$H/$name.tsv" ] || cp "$summary" "$H/$name.tsv" 2>/dev/null
 }
 export -f grade_hostile
 export H ROOT
@@ -729,6 +743,21 @@ nothing_left() {
     left=$(ls -A "$H/tmp")
     [ -z "$left" ] || { echo "dossiers de notation restants : $left"; return 1; }
 }
+if [ "$(id -u)" = 0 ]; then
+    # The same hostile copies, graded by an ordinary user (nobody): the
+    # sandbox of user namespaces holds as root's does.
+    user_ok() {
+        grep -q 'isolation : complète' "$H/$1_user.log" || { head -n 5 "$H/$1_user.log"; return 1; }
+        hostile_ok "$1_user" "$2" "$3" "$4"
+    }
+    check "utilisateur ordinaire : la copie espionne ne trouve ni graine, ni variable, ni chemin" \
+        user_ok env_spy 60 0 'espion : 0 secret\(s\) trouvé'
+    check "utilisateur ordinaire : 1,6 Go écrits puis cachés (mode 000), bornés à 512 Mio et effacés" \
+        user_ok diskfill 60 0 'écrit : ([0-9]{1,2}|[1-4][0-9]{2}|50[0-9]|51[0-2]) Mio'
+    check "utilisateur ordinaire : la copie qui sort de valgrind et forge son bilan perd le test mémoire" \
+        user_ok vg_escape01 120 0 'fuite certaine'
+    check "utilisateur ordinaire : aucun dossier de notation restant" test -z "$(ls -A "$H/utmp" | grep -v '\.tsv$')"
+fi
 check "copies hostiles : aucun processus ni dossier de notation restant" nothing_left
 nothing_changed() {
     git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.after"

@@ -99,6 +99,11 @@ teardown() {
     {
         for g in "${STARTED[@]}"; do _kill_job "$g"; done
         for g in "${STARTED[@]}"; do wait "$g" || true; done
+        # The test's working folders, once nothing runs there: their room
+        # (the lab's tmpfs) goes back to the next tests. rm and chmod -R
+        # never follow a link left there; chmod undoes a mode 000.
+        chmod -R u+rwX "$GRADER_WORK/$BATS_TEST_NUMBER".run* || true
+        rm -rf "$GRADER_WORK/$BATS_TEST_NUMBER".run* || true
     } 2>/dev/null
 }
 
