@@ -12,6 +12,13 @@ load ../lib/lab01
 
 request=$'GET / HTTP/1.0\r\n\r\n'
 
+# fault SPEC… — use_fault without libfiu's remote control (fiu-run -f ''):
+# no thread in the program, no FIFO left in /tmp under the partial isolation.
+fault() {
+    use_fault "$@"
+    FIU+=(-f '')
+}
+
 # @points 5
 # @req R6 R8
 # @hint §2 « Client TCP simple » : connect, puis send, puis recv — man 2 connect, man 2 send, man 2 recv
@@ -98,7 +105,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_fake_got "$T/received" "$msg" "ce que le serveur a reçu avant la demi-fermeture"
 }
 
-# @points 6
+# @points 5
 # @req R13
 # @hint §2 : connect échoue avec ECONNREFUSED ; afficher la raison (net_strerror) et renvoyer 1 — man 2 connect
 @test "connexion refusée : code 1 et message clair, sans attendre" {
@@ -108,6 +115,14 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stderr_matches "refus" "un message qui dit que la connexion est refusée"
     expect_stderr_matches "127\.0\.0\.1:$FAKE_PORT" "l'adresse essayée dans le message (sockaddr_str), ici 127.0.0.1:$FAKE_PORT"
     expect_elapsed 0 2000 "la durée (un refus est immédiat, pas besoin d'attendre le délai)"
+    # The longest loopback address: IPv4-mapped, with a zone (a numeric
+    # scope id); nothing listens there. The message names it whole.
+    if grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+        run_prog tcp_client -t 5 '::ffff:127.255.255.254%4294967295' "$FAKE_PORT" "bonjour"
+        expect_status 1 "le code de sortie vers un port fermé de ::ffff:127.255.255.254%4294967295"
+        expect_stderr_matches "\[::ffff:127\.255\.255\.254%4294967295\]:$FAKE_PORT" \
+            "l'adresse essayée en entier dans le message, ici [::ffff:127.255.255.254%4294967295]:$FAKE_PORT (un tampon de ADDR_STR_LEN octets)"
+    fi
     # The control: the same call where a server listens is no refusal.
     start_reply 1
     expect_reply_run "la même commande vers un port où un serveur écoute" -t 5 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
@@ -184,7 +199,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_fake_got "$REPLY_LOG" "$msg" "la requête reçue par le serveur de test"
 }
 
-# @points 5
+# @points 4
 # @req R6
 # @hint §4 « Résolution DNS » : getaddrinfo avec AF_UNSPEC, puis socket(ai_family, …) — man 3 getaddrinfo
 @test "IPv6 : se connecte à ::1 (getaddrinfo avec AF_UNSPEC)" {
@@ -207,6 +222,54 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_stdout_eq "$bye"
 }
 
+# @points 3
+# @req R20
+# @hint socket() peut échouer (EMFILE) : garder son errno, jamais de connect sur -1 ; send_all aussi (connexion réinitialisée) : renvoyer -1 et le dire, sans rien lire ensuite — man 2 socket, man 2 send
+@test "socket ou envoi impossibles (panne injectée) : la raison et code 1, sans lire de réponse" {
+    # libfiu makes every socket() fail with EMFILE (24), as a full table of
+    # descriptors would: the reason is socket's, not that of a connect on -1.
+    fault 'enable name=posix/io/net/socket,failinfo=24'
+    run_prog -l 10 tcp_client -t 1 127.0.0.1 9 "bonjour"
+    expect_status 1 "le code de sortie quand socket() échoue (EMFILE)"
+    expect_stderr_matches "^tcp_client: connexion à 127\.0\.0\.1:9 impossible : trop de descripteurs ouverts" \
+        "« tcp_client: connexion à 127.0.0.1:9 impossible : trop de descripteurs ouverts » (l'errno de socket, pas celui d'un connect sur -1)"
+    # libfiu makes every send() fail with ECONNRESET (104), as after a RST
+    # that came before the request. The fake would answer an end of stream.
+    start_reply 1
+    fault 'enable name=posix/io/net/send,failinfo=104'
+    run_prog -l 10 tcp_client -a -t 1 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
+    expect_status 1 "le code de sortie quand l'envoi échoue (ECONNRESET)"
+    expect_stderr_matches "^tcp_client: envoi : connexion réinitialisée par le pair" \
+        "« tcp_client: envoi : connexion réinitialisée par le pair » (l'erreur de send, ECONNRESET)"
+    [ ! -s "$T/out" ] ||
+        fail_fr "la sortie standard après un envoi impossible" "(rien : ni demi-fermeture ni lecture après l'échec)" "$(show "$T/out")"
+    # The control: the same call without the fault is answered.
+    FIU=()
+    expect_reply_run "la même commande sans panne" -a -t 1 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
+}
+
+# @points 3
+# @req R21
+# @hint un appel interrompu par un signal (EINTR) se refait : send_all et write_all (common/io.h) le font, pas send ni write seuls — man 7 signal
+@test "appels interrompus (panne injectée, EINTR) : lecture, envoi et écriture repris" {
+    # libfiu makes the first send() and the first write() fail with EINTR
+    # (4), as a signal caught at that moment would: both are retried.
+    start_reply 1
+    fault 'enable name=posix/io/net/send,failinfo=4,onetime' \
+        'enable name=posix/io/rw/write,failinfo=4,onetime'
+    expect_reply_run "un envoi puis une écriture interrompus une fois (EINTR)" -t 3 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
+    # The first read() of stdin too: an interrupted read is no end of input.
+    local msg
+    msg="lecture $(seeded_text 3)"
+    printf '%s' "$msg" >"$T/in"
+    start_fake sink -o "$T/received"
+    fault 'enable name=posix/io/rw/read,failinfo=4,onetime'
+    run_prog -l 10 -i "$T/in" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
+    expect_status 0 "le code de sortie quand la première lecture de l'entrée standard est interrompue (EINTR)"
+    expect_stdout_eq "${#msg}"
+    expect_fake_got "$T/received" "$msg" "ce que le serveur a reçu (l'entrée standard, lue de nouveau après EINTR)"
+}
+
 # @points 4
 # @req R1 R2
 # @hint getopt : -h → usage sur stdout et 0 ; erreur d'usage → stderr et 2 — man 3 getopt
@@ -225,7 +288,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     expect_status 2
 }
 
-# @points 5
+# @points 4
 # @req R3 R4
 # @hint valider avec parse_port et parse_timeout_ms (common/cli.h) avant toute connexion
 @test "port ou délai invalide : message clair et code 2, sans se connecter" {
@@ -242,7 +305,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
     done
 }
 
-# @points 10
+# @points 8
 # @req R19
 # @hint freeaddrinfo sur tous les chemins, close(fd) avant de quitter — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
@@ -261,7 +324,7 @@ request=$'GET / HTTP/1.0\r\n\r\n'
 
 # --- Statement coverage: one test per requirement no test above holds. ---
 
-# @points 5
+# @points 4
 # @req R9 R13
 # @hint la réponse avec write_all(STDOUT_FILENO, buf, n) et rien d'autre ; chaque message d'erreur avec fprintf(stderr, "tcp_client: …") — man 3 stdout
 @test "sortie standard : les seuls octets de la réponse ; messages « tcp_client: … » sur la sortie d'erreur" {

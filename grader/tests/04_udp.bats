@@ -49,6 +49,23 @@ expect_sends() {
         fail_fr "le nombre de datagrammes envoyés par udp_client ($2)" "$1" "$got"
 }
 
+# fault SPEC… — use_fault without libfiu's remote control (fiu-run -f ''):
+# no thread in the program, no FIFO left in /tmp under the partial isolation.
+fault() {
+    use_fault "$@"
+    FIU+=(-f '')
+}
+
+# use_fault_vg SPEC… — fault for a run under valgrind: libfiu's own copy of
+# the spec (a strdup its preload never frees) is suppressed, so that only
+# the program's leaks and descriptors are left for expect_memcheck_clean.
+use_fault_vg() {
+    fault "$@"
+    printf '%s\n' '{' '   libfiu_enable_string' '   Memcheck:Leak' '   match-leak-kinds: definite' \
+        '   fun:malloc' '   ...' '   obj:/usr/lib/fiu/fiu_run_preload.so' '}' >"$W/fiu.supp"
+    VG+=(--suppressions=fiu.supp)
+}
+
 # @points 5
 # @req R1 R11
 # @hint §3 « Serveur UDP » : socket(SOCK_DGRAM) puis bind, sans listen ; afficher l'adresse réelle (getsockname) et fflush — man 7 udp
@@ -196,6 +213,76 @@ expect_sends() {
 }
 
 # @points 5
+# @req R15
+# @hint n < 0 : un message sur la sortie d'erreur (sauf EINTR et EAGAIN, qui n'en sont pas), puis continue — jamais break ; de même pour sendto — man 2 recvfrom, man 2 sendto
+@test "udp_server : un échec de recvfrom ou de sendto (panne injectée) est signalé, puis il continue de servir" {
+    # libfiu (fiu-run) makes the server's first recvfrom fail with ENOMEM
+    # (12; the datagram stays queued) and its first sendto with ENOBUFS
+    # (105; that reply is lost): each costs one datagram at most.
+    fault 'enable name=posix/io/net/recvfrom,failinfo=12,onetime' \
+        'enable name=posix/io/net/sendto,failinfo=105,onetime'
+    start_udp
+    FIU=()
+    usend -t 0.3 -m 'perdu' 127.0.0.1 "$SERVER_PORT"
+    local port
+    port=$(sed -n 's/^local .*://p' "$T/usend.err")
+    expect_log "$SERVER_ERR" "^udp_server: envoi à 127\.0\.0\.1:$port : tampons réseau épuisés\$" \
+        "le message quand sendto échoue (ENOBUFS) : « udp_server: envoi à 127.0.0.1:$port : tampons réseau épuisés »"
+    usend -t 3 -m 'encore' 127.0.0.1 "$SERVER_PORT"
+    [ "$ustatus" = 0 ] && [ "$(cat "$T/usend.out")" = ENCORE ] ||
+        fail_fr "la réponse au datagramme suivant (une erreur ne coûte qu'un datagramme : le serveur continue)" \
+            "ENCORE" "$(show "$T/usend.out") (code $ustatus) — erreurs du serveur : $(show "$SERVER_ERR")"
+    printf '%s\n' "udp_server: réception : mémoire insuffisante" \
+        "udp_server: envoi à 127.0.0.1:$port : tampons réseau épuisés" >"$T/expected.err"
+    cmp -s "$T/expected.err" "$SERVER_ERR" ||
+        fail_fr "la sortie d'erreur du serveur (recvfrom échoue une fois avec ENOMEM, puis sendto avec ENOBUFS)" \
+            "$(cat "$T/expected.err")" "$(show "$SERVER_ERR")"
+    # One log line per datagram really received: a failed recvfrom is none.
+    [ "$(grep -c '^Reçu de ' "$SERVER_LOG")" = 2 ] && ! grep -q 'udp_server' "$SERVER_LOG" ||
+        fail_fr "le journal du serveur (sortie standard)" \
+            "deux lignes « Reçu de … », les messages d'erreur sur la sortie d'erreur" "$(show "$SERVER_LOG")"
+    # Interrupted by a signal (EINTR, 4): not an error, nothing to say.
+    fault 'enable name=posix/io/net/recvfrom,failinfo=4,onetime'
+    start_udp
+    FIU=()
+    usend -t 3 -m 'interrompu' 127.0.0.1 "$SERVER_PORT"
+    [ "$ustatus" = 0 ] && [ "$(cat "$T/usend.out")" = INTERROMPU ] ||
+        fail_fr "la réponse après un recvfrom interrompu (EINTR)" "INTERROMPU" "$(show "$T/usend.out") (code $ustatus)"
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur après un recvfrom interrompu par un signal (EINTR n'est pas une erreur)" \
+            "(rien)" "$(show "$SERVER_ERR")"
+}
+
+# @points 5
+# @req R14
+# @hint socket() peut échouer (EMFILE : plus de descripteur libre) : garder son errno, ne jamais appeler bind ni connect sur -1 ; le client essaie alors l'adresse suivante — man 2 socket
+@test "socket() impossible (panne injectée) : la raison et code 1 ; udp_client essaie l'adresse suivante" {
+    # libfiu makes every socket() fail with EMFILE (24), as a full table of
+    # descriptors would.
+    fault 'enable name=posix/io/net/socket,failinfo=24'
+    run_prog -l 5 udp_server -p 0
+    expect_status 1 "le code de sortie de udp_server quand socket() échoue"
+    expect_stderr_matches "^udp_server: .*127\.0\.0\.1.* : trop de descripteurs ouverts\$" \
+        "« udp_server: impossible d'écouter sur 127.0.0.1:0 : trop de descripteurs ouverts » (l'errno de socket, EMFILE, pas celui d'un bind sur -1)"
+    [ -z "$output" ] || fail_fr "la sortie standard sans écoute" "(rien)" "$(show "$T/out")"
+    run_prog -l 5 udp_client -t 0.3 -r 0 127.0.0.1 9 "x"
+    expect_status 1 "le code de sortie de udp_client quand socket() échoue"
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:9 : trop de descripteurs ouverts\$" \
+        "« udp_client: 127.0.0.1:9 : trop de descripteurs ouverts » (l'errno de socket, EMFILE, pas celui d'un connect sur -1)"
+    [ -z "$output" ] || fail_fr "la sortie standard sans socket" "(rien)" "$(show "$T/out")"
+    # Only the first socket() fails (no IPv6: EAFNOSUPPORT, 97): nothing was
+    # sent to ::1, the first address of localhost in the lab's hosts; the
+    # client goes on to 127.0.0.1.
+    [ "$SANDBOX_MODE" != partial ] || return 0
+    FIU=()
+    start_udppeer -k -b 127.0.0.1
+    fault 'enable name=posix/io/net/socket,failinfo=97,onetime'
+    run_prog -l 10 udp_client -t 3 -r 0 localhost "$UPORT" "suivante"
+    expect_status 0 "le code de sortie quand socket() échoue pour ::1, la première adresse de localhost (EAFNOSUPPORT)"
+    expect_stdout_eq "${KEY}suivante"
+}
+
+# @points 5
 # @req R10
 # @hint getopt, parse_port, parse_timeout_ms, parse_long — man 3 getopt
 @test "usage des deux programmes : -h (code 0), arguments ou options invalides (code 2)" {
@@ -265,6 +352,12 @@ expect_sends() {
     run_prog udp_client -t 3 ::1 "$UPORT" "six"
     expect_status 0
     expect_stdout_eq "${KEY}six"
+    # The longest loopback address: IPv4-mapped, with a zone (a numeric
+    # scope id). Nothing is bound there: refused, and named whole.
+    run_prog -l 10 udp_client -t 2 -r 0 '::ffff:127.255.255.254%4294967295' "$UPORT" "zone"
+    expect_status 1 "le code de sortie vers un port fermé de ::ffff:127.255.255.254%4294967295"
+    expect_stderr_matches "^udp_client: \[::ffff:127\.255\.255\.254%4294967295\]:$UPORT : connexion refusée" \
+        "« udp_client: [::ffff:127.255.255.254%4294967295]:$UPORT : connexion refusée » (l'adresse en entier : un tampon de ADDR_STR_LEN octets)"
     # localhost is ::1 and 127.0.0.1; the server is on one of them only.
     start_udppeer -k -b 127.0.0.1
     run_prog udp_client -t 3 localhost "$UPORT" "quatre"
@@ -294,7 +387,7 @@ expect_sends() {
         fail_fr "les sorties pour une réponse vide" "rien sur l'une ni l'autre" "$(show "$T/out") / $(show "$T/err")"
 }
 
-# @points 10
+# @points 5
 # @req R7
 # @hint UDP ne garantit rien : après -t sans réponse, renvoyer le datagramme (jusqu'à -r fois) — man 7 udp
 @test "udp_client réémet après le délai quand les premiers datagrammes se perdent" {
@@ -343,7 +436,7 @@ expect_sends() {
     expect_stdout_eq "${KEY}sans délai"
 }
 
-# @points 10
+# @points 5
 # @req R8
 # @hint « valider toutes les données reçues » : connect() sur la socket UDP (le noyau filtre l'expéditeur) ou comparer l'adresse de recvfrom — man 2 connect
 @test "udp_client ignore un datagramme venu d'une autre adresse que celle du serveur" {
@@ -397,9 +490,9 @@ expect_sends() {
 }
 
 # @points 5
-# @req R13
+# @req R13 R14
 # @hint close() de chaque socket essayée, freeaddrinfo sur tous les chemins — valgrind --leak-check=full --track-fds=yes
-@test "mémoire : udp_client sans erreur, ni fuite, ni descripteur ouvert" {
+@test "mémoire : udp_client sans erreur, ni fuite, ni descripteur ouvert, socket() impossible compris" {
     use_valgrind
     # The same results as without valgrind (its own code, 99, is explained
     # by expect_memcheck_clean).
@@ -413,5 +506,11 @@ expect_sends() {
     [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
     expect_stderr_matches "^udp_client: 127\.0\.0\.1:$FAKE_PORT : connexion refusée" \
         "« udp_client: 127.0.0.1:$FAKE_PORT : connexion refusée »"
+    # socket() failing (libfiu, EMFILE): the list is freed on that path too.
+    use_fault_vg 'enable name=posix/io/net/socket,failinfo=24'
+    run_prog udp_client -t 2 -r 0 127.0.0.1 9 "sans socket"
+    [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
+    expect_stderr_matches "^udp_client: 127\.0\.0\.1:9 : trop de descripteurs ouverts" \
+        "« udp_client: 127.0.0.1:9 : trop de descripteurs ouverts » (socket() échoue, EMFILE)"
     expect_memcheck_clean
 }

@@ -92,7 +92,9 @@ static void serve(int fd)
      * (interrompu par SIGINT/SIGTERM), le lire avec recvfrom (l'adresse de
      * l'expéditeur avec), le journaliser avec log_datagram, le passer en
      * majuscules ASCII (toupper octet par octet, sur n octets : un datagramme
-     * vide est valide) et le renvoyer avec sendto à cette adresse.
+     * vide est valide) et le renvoyer avec sendto à cette adresse. Un échec
+     * de recvfrom ou de sendto : un message sur stderr (sauf EINTR, EAGAIN),
+     * puis le datagramme suivant.
      */
     (void)fd; (void)buf; (void)peer; (void)peer_len; (void)addr;
     (void)n; (void)i; (void)log_datagram;

@@ -124,8 +124,8 @@ int main(int argc, char **argv)
      * TODO(lab 04): pour chaque adresse : socket() en SOCK_DGRAM, connect()
      * (la socket n'accepte plus que les datagrammes de cette adresse et
      * apprend les refus ICMP), puis exchange() ; passer à l'adresse
-     * suivante seulement si le port est fermé (ECONNREFUSED). Fermer chaque
-     * socket, garder errno dans err.
+     * suivante seulement si socket() échoue (rien n'est parti) ou si le port
+     * est fermé (ECONNREFUSED). Fermer chaque socket, garder errno dans err.
      * STUB: (void)ai; (void)fd; (void)exchange; (void)message;
      * STUB: err = ENOSYS;
      */
