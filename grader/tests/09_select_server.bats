@@ -353,6 +353,11 @@ expect_sockets() {
     FIU=()
     expect_status 1 "le code de sortie quand select échoue ($(show "$T/err"))"
     expect_stderr_matches '^select_server: .*select' "un message « select_server: select : … »"
+    # The control: without the failure, the same server serves (the exit
+    # came from select, not from a loop that never works).
+    start_select
+    probe session -m $'sans panne\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie d'un client du même serveur, select sans panne ($(show "$T/probe.err"))"
 }
 
 # @points 10
