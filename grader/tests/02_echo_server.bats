@@ -484,4 +484,7 @@ expect_accept_backoff() {
     FIU=()
     probe session -t 5 -m $'après ENOBUFS\n' 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client arrivé pendant un accept en ENOBUFS, une fois l'échec passé ($(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR"))"
+    # Stopped here, not by the teardown: a normal exit lets libfiu remove
+    # its control FIFOs (in the machine's /tmp under the partial isolation).
+    stop_server "$SERVER_PID"
 }

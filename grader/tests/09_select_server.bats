@@ -314,6 +314,9 @@ expect_sockets() {
     expect_same_bytes "$T/expected" "$T/probe.out" "l'écho de 1 Mio malgré les échecs passagers"
     probe session -m $'encore\n' 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie d'un second client, servi malgré les échecs passagers ($(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR"))"
+    # Stopped here, not by the teardown: a normal exit lets libfiu remove
+    # its control FIFOs (in the machine's /tmp under the partial isolation).
+    stop_server "$SERVER_PID"
 }
 
 # @points 5
@@ -341,6 +344,7 @@ expect_sockets() {
     probe session -m $'deux\n' 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie du client suivant ($(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR"))"
     expect_fds_back "$before" "les descripteurs du serveur une fois les deux clients partis" "le client refusé fermé"
+    stop_server "$SERVER_PID" # a normal exit: libfiu removes its FIFOs
 }
 
 # @points 5
