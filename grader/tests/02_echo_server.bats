@@ -6,6 +6,10 @@
 
 load ../lib/helpers
 
+# A name with two addresses, in the programs' own /etc/hosts.
+# @hosts 127.0.0.1 deux.test
+# @hosts 127.0.0.2 deux.test
+
 # Starts the student's server on a free port: SERVER_PORT, SERVER_LOG…
 start_echo() {
     start_server srv echo_server -p 0 "$@"
@@ -44,7 +48,7 @@ expect_session() {
         fail_fr "l'écho d'un message d'un seul octet" "x" "$(show "$T/probe.out")"
 }
 
-# @points 5
+# @points 4
 # @req R11
 # @hint renvoyer exactement n octets reçus (pas strlen), avec send_all — man 2 send
 @test "l'écho renvoie 1 Mio de données binaires à l'identique" {
@@ -259,7 +263,7 @@ expect_listening_on() {
         "$1 seulement" "$(echo ${addrs:-(aucune)})"
 }
 
-# @points 6
+# @points 4
 # @req R4
 # @hint « -b ADRESSE » : défaut 127.0.0.1, passé à getaddrinfo tel quel (NULL avec AI_PASSIVE veut dire toutes les interfaces) — man 3 getaddrinfo, man 7 ip
 @test "sans -b : n'écoute que sur 127.0.0.1 (une connexion vers 127.0.0.2 est refusée)" {
@@ -271,13 +275,25 @@ expect_listening_on() {
 # @points 4
 # @req R5
 # @hint « -b ADRESSE » : l'adresse d'écoute donnée, passée à getaddrinfo puis à bind — man 2 bind
-@test "-b 127.0.0.2 : écoute sur cette adresse seulement" {
+@test "-b 127.0.0.2 : écoute sur cette adresse seulement ; un nom à deux adresses : une seule écoute" {
     start_echo -b 127.0.0.2
     [ "$SERVER_HOST" = 127.0.0.2 ] ||
         fail_fr "l'adresse annoncée avec -b 127.0.0.2" "Serveur en écoute sur 127.0.0.2:PORT" "$(show "$SERVER_LOG")"
     expect_listening_on "127.0.0.2:$SERVER_PORT"
     expect_session "par 127.0.0.2" 127.0.0.2
     expect_refused 127.0.0.1 "$SERVER_PORT" "une connexion vers 127.0.0.1:$SERVER_PORT (le serveur écoute sur 127.0.0.2)"
+    # A name with two addresses (the lab's /etc/hosts): the first address
+    # where listen succeeds, and that one only — never a second socket
+    # left listening (and open) behind the announced one.
+    [ "$SANDBOX_MODE" != partial ] || return 0
+    stop_server "$SERVER_PID"
+    start_echo -b deux.test
+    local addrs
+    addrs=$(listen_addrs "$SERVER_PID")
+    [ "$(grep -c . <<<"$addrs")" = 1 ] && [ "$addrs" = "$SERVER_HOST:$SERVER_PORT" ] ||
+        fail_fr "les sockets en écoute avec -b deux.test (deux adresses : 127.0.0.1 et 127.0.0.2)" \
+            "une seule, l'adresse annoncée ($SERVER_HOST:$SERVER_PORT) : la première où listen réussit" "$(echo ${addrs:-(aucune)})"
+    expect_session "par $SERVER_HOST (-b deux.test)" "$SERVER_HOST"
 }
 
 # @points 4
@@ -407,27 +423,68 @@ expect_listening_on() {
 }
 
 # @points 3
+# @req R21
+# @hint ECONNABORTED (le client est parti avant accept) et EINTR ne sont pas des erreurs du serveur : sans message, attendre le client suivant — man 2 accept (section ERRORS)
+@test "accept rend ECONNABORTED (client déjà parti) : ni message ni arrêt, le client suivant est servi" {
+    # libfiu makes the first accept fail with ECONNABORTED (103); the client
+    # stays in the queue, and the next accept takes it.
+    use_fault 'enable name=posix/io/net/accept,failinfo=103,onetime'
+    start_echo
+    FIU=()
+    probe session -m $'après ECONNABORTED\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client arrivé pendant l'échec d'accept ($(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR"))"
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur du serveur après un accept en ECONNABORTED" "rien (le client était parti : pas une erreur du serveur)" "$(show "$SERVER_ERR")"
+    stop_server "$SERVER_PID"
+    [ "$server_status" = 0 ] || fail_fr "l'arrêt après un accept en ECONNABORTED" "code 0" "$(status_text "$server_status")"
+}
+
+# expect_accept_backoff REGEX MESSAGE WHY — the server just started fails
+# every accept (WHY); a client waits in the queue for 1.5 s: the error is
+# said (lines matching REGEX, MESSAGE), then retried every 100 ms or so,
+# never in a busy loop; nothing is logged as served; SIGTERM stops it.
+expect_accept_backoff() {
+    probe hold -t 1.5 127.0.0.1 "$SERVER_PORT"
+    local lines ticks why=$3
+    lines=$(grep -Ec -- "$1" "$SERVER_ERR") || lines=0
+    ((lines >= 1)) || fail_fr "le message d'accept ($why)" "« $2 »" "$(show "$SERVER_ERR")"
+    ((lines <= 40)) || fail_fr "les messages « accept : … » pendant 1,5 s ($why)" \
+        "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
+    # accept failed: no client was taken, so none is logged or served.
+    ! grep -q '^Connexion de' "$SERVER_LOG" ||
+        fail_fr "le journal quand accept échoue ($why)" "aucune « Connexion de … » (pas de client, on réessaie plus tard)" \
+            "$(grep -m1 '^Connexion de' "$SERVER_LOG")"
+    ticks=$(proc_cpu_ticks "$SERVER_PID")
+    ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente ($why)" \
+        "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
+    stop_server "$SERVER_PID"
+    [ "$server_status" = 0 ] || fail_fr "l'arrêt après les échecs d'accept ($why)" "code 0" "$(status_text "$server_status")"
+}
+
+# @points 3
 # @req R20
-# @hint accept échoue avec EMFILE quand le processus n'a plus de descripteur libre : le client reste dans la file ; patienter (wait_fd(-1, 0, 100)) avant de réessayer, sinon la boucle occupe le processeur et inonde le journal — man 2 accept (section ERRORS : EMFILE)
-@test "plus de descripteurs libres (EMFILE) : le serveur patiente au lieu de boucler" {
+# @hint accept échoue avec EMFILE quand le processus n'a plus de descripteur libre (ENOBUFS, ENOMEM : plus de mémoire) : le client reste dans la file ; patienter (wait_fd(-1, 0, 100)) avant de réessayer, sinon la boucle occupe le processeur et inonde le journal — man 2 accept (section ERRORS)
+@test "plus de descripteurs (EMFILE) ou de tampons (ENOBUFS) : le serveur patiente au lieu de boucler" {
     # 6 descriptors: 0-2, the stop pipe and the listening socket fill them,
     # so every accept fails with EMFILE while a client waits in the queue.
     LIMIT_NOFILE=6
     start_echo
-    probe hold -t 1.5 127.0.0.1 "$SERVER_PORT"
-    local lines ticks
-    lines=$(grep -c "trop de descripteurs" "$SERVER_ERR") || lines=0
-    ((lines >= 1)) || fail_fr "le message d'accept quand les descripteurs manquent" \
-        "« echo_server: accept : trop de descripteurs ouverts »" "$(show "$SERVER_ERR")"
-    ((lines <= 40)) || fail_fr "les messages « trop de descripteurs » pendant 1,5 s" \
-        "au plus 40 (une nouvelle tentative tous les 100 ms environ)" "$lines : accept est rappelé sans attendre"
-    # accept failed: no client was taken, so none is logged or served.
-    ! grep -q '^Connexion de' "$SERVER_LOG" ||
-        fail_fr "le journal quand accept échoue" "aucune « Connexion de … » (pas de client, on réessaie plus tard)" \
-            "$(grep -m1 '^Connexion de' "$SERVER_LOG")"
-    ticks=$(proc_cpu_ticks "$SERVER_PID")
-    ((${ticks:-0} <= 50)) || fail_fr "le temps de processeur du serveur pendant 1,5 s d'attente" \
-        "moins de 0,5 s" "$((ticks * 10)) ms : une boucle sans pause"
+    expect_accept_backoff "trop de descripteurs" "echo_server: accept : trop de descripteurs ouverts" "EMFILE"
+    # The same with every accept failing with ENOBUFS (105, libfiu): no
+    # better a moment later, so the same pause.
+    LIMIT_NOFILE=256
+    use_fault 'enable name=posix/io/net/accept,failinfo=105'
+    start_echo
+    FIU=()
+    expect_accept_backoff "accept" "echo_server: accept : tampons réseau épuisés" "ENOBUFS"
+    # A pause, not the end: once ENOBUFS is over (one failure only), the
+    # client waiting in the queue is served.
+    use_fault 'enable name=posix/io/net/accept,failinfo=105,onetime'
+    start_echo
+    FIU=()
+    probe session -t 5 -m $'après ENOBUFS\n' 127.0.0.1 "$SERVER_PORT"
+    expect_status 0 "le code de sortie du client arrivé pendant un accept en ENOBUFS, une fois l'échec passé ($(show "$T/probe.err") ; serveur : $(show "$SERVER_ERR"))"
+    # Stopped here, not by the teardown: a normal exit lets libfiu remove
+    # its control FIFOs (in the machine's /tmp under the partial isolation).
     stop_server "$SERVER_PID"
-    [ "$server_status" = 0 ] || fail_fr "l'arrêt après les échecs d'accept" "code 0" "$(status_text "$server_status")"
 }

@@ -119,9 +119,11 @@ int main(int argc, char **argv)
      * attendre un client avec wait_fd (interrompu par SIGINT/SIGTERM), accept(),
      * afficher « Connexion de ADRESSE » (l'adresse que donne accept),
      * serve_client(), close(), afficher « Déconnexion de ADRESSE ». Si accept
-     * échoue faute de descripteurs (EMFILE, ENFILE), attendre un peu avant de
-     * réessayer : le client reste dans la file, et une boucle immédiate
-     * occuperait le processeur à 100 %.
+     * échoue parce que le client est déjà parti (ECONNABORTED) ou sur un
+     * signal (EINTR) : rien à dire, on attend le suivant. Toute autre erreur
+     * (EMFILE, ENFILE, ENOBUFS, ENOMEM…) : message, puis attendre un peu
+     * avant de réessayer : le client reste dans la file, et une boucle
+     * immédiate occuperait le processeur à 100 %.
      */
     (void)cfd; (void)idle_ms; (void)serve_client; (void)peer; (void)peer_len;
     close(lfd);

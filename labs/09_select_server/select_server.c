@@ -61,7 +61,8 @@ static int accept_clients(int lfd, struct conn **conns)
      * EMFILE/ENFILE : renvoyer -1 (pause). Un descripteur >= FD_SETSIZE ne
      * doit JAMAIS aller dans FD_SET : message, close, client suivant. Sinon
      * O_NONBLOCK (fcntl), une struct conn allouée dans conns[fd],
-     * « Nouveau client: ADRESSE ».
+     * « Nouveau client: ADRESSE » ; si calloc ou fcntl échoue : message
+     * « client refusé : RAISON », close, client suivant.
      */
     (void)lfd; (void)conns; (void)c; (void)fd;
     return 0;

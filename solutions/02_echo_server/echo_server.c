@@ -158,9 +158,11 @@ int main(int argc, char **argv)
      * attendre un client avec wait_fd (interrompu par SIGINT/SIGTERM), accept(),
      * afficher « Connexion de ADRESSE » (l'adresse que donne accept),
      * serve_client(), close(), afficher « Déconnexion de ADRESSE ». Si accept
-     * échoue faute de descripteurs (EMFILE, ENFILE), attendre un peu avant de
-     * réessayer : le client reste dans la file, et une boucle immédiate
-     * occuperait le processeur à 100 %.
+     * échoue parce que le client est déjà parti (ECONNABORTED) ou sur un
+     * signal (EINTR) : rien à dire, on attend le suivant. Toute autre erreur
+     * (EMFILE, ENFILE, ENOBUFS, ENOMEM…) : message, puis attendre un peu
+     * avant de réessayer : le client reste dans la file, et une boucle
+     * immédiate occuperait le processeur à 100 %.
      * STUB: (void)cfd; (void)idle_ms; (void)serve_client; (void)peer; (void)peer_len;
      */
     while (wait_fd(lfd, POLLIN, -1) > 0) {
@@ -171,9 +173,10 @@ int main(int argc, char **argv)
             int err = errno;
             if (err == EINTR || err == ECONNABORTED || err == EAGAIN)
                 continue;
+            /* EMFILE, ENFILE, ENOBUFS, ENOMEM…: the same error would come
+             * back at once; pause instead of spinning and flooding the log. */
             fprintf(stderr, PROG ": accept : %s\n", net_strerror(err));
-            if (err == EMFILE || err == ENFILE)
-                wait_fd(-1, 0, 100); /* back off, as UNP §16.6 does */
+            wait_fd(-1, 0, 100); /* back off, as UNP §16.6 does */
             continue;
         }
         sockaddr_str((struct sockaddr *)&peer, peer_len, addr, sizeof addr);

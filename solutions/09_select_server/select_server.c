@@ -62,7 +62,8 @@ static int accept_clients(int lfd, struct conn **conns)
      * EMFILE/ENFILE : renvoyer -1 (pause). Un descripteur >= FD_SETSIZE ne
      * doit JAMAIS aller dans FD_SET : message, close, client suivant. Sinon
      * O_NONBLOCK (fcntl), une struct conn allouée dans conns[fd],
-     * « Nouveau client: ADRESSE ».
+     * « Nouveau client: ADRESSE » ; si calloc ou fcntl échoue : message
+     * « client refusé : RAISON », close, client suivant.
      * STUB: (void)lfd; (void)conns; (void)c; (void)fd;
      * STUB: return 0;
      */
@@ -86,6 +87,8 @@ static int accept_clients(int lfd, struct conn **conns)
         }
         c = calloc(1, sizeof *c);
         if (c == NULL || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+            fprintf(stderr, PROG ": client refusé : %s\n",
+                    net_strerror(errno));
             free(c);
             close(fd);
             continue;
