@@ -12,13 +12,6 @@ load ../lib/lab01
 
 request=$'GET / HTTP/1.0\r\n\r\n'
 
-# fault SPEC… — use_fault without libfiu's remote control (fiu-run -f ''):
-# no thread in the program, no FIFO left in /tmp under the partial isolation.
-fault() {
-    use_fault "$@"
-    FIU+=(-f '')
-}
-
 # @points 5
 # @req R6 R8
 # @hint §2 « Client TCP simple » : connect, puis send, puis recv — man 2 connect, man 2 send, man 2 recv
@@ -228,7 +221,7 @@ fault() {
 @test "socket ou envoi impossibles (panne injectée) : la raison et code 1, sans lire de réponse" {
     # libfiu makes every socket() fail with EMFILE (24), as a full table of
     # descriptors would: the reason is socket's, not that of a connect on -1.
-    fault 'enable name=posix/io/net/socket,failinfo=24'
+    use_fault 'enable name=posix/io/net/socket,failinfo=24'
     run_prog -l 10 tcp_client -t 1 127.0.0.1 9 "bonjour"
     expect_status 1 "le code de sortie quand socket() échoue (EMFILE)"
     expect_stderr_matches "^tcp_client: connexion à 127\.0\.0\.1:9 impossible : trop de descripteurs ouverts" \
@@ -236,7 +229,7 @@ fault() {
     # libfiu makes every send() fail with ECONNRESET (104), as after a RST
     # that came before the request. The fake would answer an end of stream.
     start_reply 1
-    fault 'enable name=posix/io/net/send,failinfo=104'
+    use_fault 'enable name=posix/io/net/send,failinfo=104'
     run_prog -l 10 tcp_client -a -t 1 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
     expect_status 1 "le code de sortie quand l'envoi échoue (ECONNRESET)"
     expect_stderr_matches "^tcp_client: envoi : connexion réinitialisée par le pair" \
@@ -255,7 +248,7 @@ fault() {
     # libfiu makes the first send() and the first write() fail with EINTR
     # (4), as a signal caught at that moment would: both are retried.
     start_reply 1
-    fault 'enable name=posix/io/net/send,failinfo=4,onetime' \
+    use_fault 'enable name=posix/io/net/send,failinfo=4,onetime' \
         'enable name=posix/io/rw/write,failinfo=4,onetime'
     expect_reply_run "un envoi puis une écriture interrompus une fois (EINTR)" -t 3 127.0.0.1 "$FAKE_PORT" "bonjour $(seeded_text 2)"
     # The first read() of stdin too: an interrupted read is no end of input.
@@ -263,7 +256,7 @@ fault() {
     msg="lecture $(seeded_text 3)"
     printf '%s' "$msg" >"$T/in"
     start_fake sink -o "$T/received"
-    fault 'enable name=posix/io/rw/read,failinfo=4,onetime'
+    use_fault 'enable name=posix/io/rw/read,failinfo=4,onetime'
     run_prog -l 10 -i "$T/in" tcp_client -a -t 3 127.0.0.1 "$FAKE_PORT"
     expect_status 0 "le code de sortie quand la première lecture de l'entrée standard est interrompue (EINTR)"
     expect_stdout_eq "${#msg}"

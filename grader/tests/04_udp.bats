@@ -49,23 +49,6 @@ expect_sends() {
         fail_fr "le nombre de datagrammes envoyés par udp_client ($2)" "$1" "$got"
 }
 
-# fault SPEC… — use_fault without libfiu's remote control (fiu-run -f ''):
-# no thread in the program, no FIFO left in /tmp under the partial isolation.
-fault() {
-    use_fault "$@"
-    FIU+=(-f '')
-}
-
-# use_fault_vg SPEC… — fault for a run under valgrind: libfiu's own copy of
-# the spec (a strdup its preload never frees) is suppressed, so that only
-# the program's leaks and descriptors are left for expect_memcheck_clean.
-use_fault_vg() {
-    fault "$@"
-    printf '%s\n' '{' '   libfiu_enable_string' '   Memcheck:Leak' '   match-leak-kinds: definite' \
-        '   fun:malloc' '   ...' '   obj:/usr/lib/fiu/fiu_run_preload.so' '}' >"$W/fiu.supp"
-    VG+=(--suppressions=fiu.supp)
-}
-
 # @points 5
 # @req R1 R11
 # @hint §3 « Serveur UDP » : socket(SOCK_DGRAM) puis bind, sans listen ; afficher l'adresse réelle (getsockname) et fflush — man 7 udp
@@ -219,7 +202,7 @@ use_fault_vg() {
     # libfiu (fiu-run) makes the server's first recvfrom fail with ENOMEM
     # (12; the datagram stays queued) and its first sendto with ENOBUFS
     # (105; that reply is lost): each costs one datagram at most.
-    fault 'enable name=posix/io/net/recvfrom,failinfo=12,onetime' \
+    use_fault 'enable name=posix/io/net/recvfrom,failinfo=12,onetime' \
         'enable name=posix/io/net/sendto,failinfo=105,onetime'
     start_udp
     FIU=()
@@ -242,7 +225,7 @@ use_fault_vg() {
         fail_fr "le journal du serveur (sortie standard)" \
             "deux lignes « Reçu de … », les messages d'erreur sur la sortie d'erreur" "$(show "$SERVER_LOG")"
     # Interrupted by a signal (EINTR, 4): not an error, nothing to say.
-    fault 'enable name=posix/io/net/recvfrom,failinfo=4,onetime'
+    use_fault 'enable name=posix/io/net/recvfrom,failinfo=4,onetime'
     start_udp
     FIU=()
     usend -t 3 -m 'interrompu' 127.0.0.1 "$SERVER_PORT"
@@ -259,7 +242,7 @@ use_fault_vg() {
 @test "socket() impossible (panne injectée) : la raison et code 1 ; udp_client essaie l'adresse suivante" {
     # libfiu makes every socket() fail with EMFILE (24), as a full table of
     # descriptors would.
-    fault 'enable name=posix/io/net/socket,failinfo=24'
+    use_fault 'enable name=posix/io/net/socket,failinfo=24'
     run_prog -l 5 udp_server -p 0
     expect_status 1 "le code de sortie de udp_server quand socket() échoue"
     expect_stderr_matches "^udp_server: .*127\.0\.0\.1.* : trop de descripteurs ouverts\$" \
@@ -276,7 +259,7 @@ use_fault_vg() {
     [ "$SANDBOX_MODE" != partial ] || return 0
     FIU=()
     start_udppeer -k -b 127.0.0.1
-    fault 'enable name=posix/io/net/socket,failinfo=97,onetime'
+    use_fault 'enable name=posix/io/net/socket,failinfo=97,onetime'
     run_prog -l 10 udp_client -t 3 -r 0 localhost "$UPORT" "suivante"
     expect_status 0 "le code de sortie quand socket() échoue pour ::1, la première adresse de localhost (EAFNOSUPPORT)"
     expect_stdout_eq "${KEY}suivante"
@@ -507,7 +490,7 @@ use_fault_vg() {
     expect_stderr_matches "^udp_client: 127\.0\.0\.1:$FAKE_PORT : connexion refusée" \
         "« udp_client: 127.0.0.1:$FAKE_PORT : connexion refusée »"
     # socket() failing (libfiu, EMFILE): the list is freed on that path too.
-    use_fault_vg 'enable name=posix/io/net/socket,failinfo=24'
+    use_fault 'enable name=posix/io/net/socket,failinfo=24'
     run_prog udp_client -t 2 -r 0 127.0.0.1 9 "sans socket"
     [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
     expect_stderr_matches "^udp_client: 127\.0\.0\.1:9 : trop de descripteurs ouverts" \
