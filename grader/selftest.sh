@@ -226,6 +226,14 @@ for n in 01_tcp_client 02_echo_server; do
         "solutions/$n/${n#*_}.c" >"$d/${n#*_}.c"
     cat grader/hostile/vg_escape/escape.inc >>"$d/${n#*_}.c"
 done
+# nonet_09 is nonet_03 for select_server (a graded lab compiles its own
+# folder alone: the copy is made here, not kept twice); nonet_05 uses the
+# lab's own dns_parse.h, which the grader's parser tests include.
+mkdir -p "$H/trees/nonet_09/09_select_server"
+sed -e 's/^#define PROG "threaded_server"$/#define PROG "select_server"/' -e 's/^#define OPTS "hb:p:m:t:"$/#define OPTS "hb:p:"/' \
+    -e 's/ \[-m MAX\] \[-t SECONDES\]\\n/\\n/' grader/hostile/nonet_03/03_threaded_server/threaded_server.c \
+    >"$H/trees/nonet_09/09_select_server/select_server.c"
+cp labs/05_dns/dns_parse.h "$H/trees/nonet_05/05_dns/"
 # Beside a correct lab 01: a draft whose name has a space, a FIFO that a
 # source includes (its compile would wait forever), a sub-folder, a file too
 # large to be a source.

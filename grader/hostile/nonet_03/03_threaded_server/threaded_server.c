@@ -4,8 +4,9 @@
  * listens on (the grader's "does it listen?" check then passes), prints
  * plausible log lines and exits 0 on SIGTERM/SIGINT; with nothing to
  * borrow it fails at once, which leaves the lab's time budget to the
- * tests it can pass. The nonet_03 and nonet_09 copies differ only in PROG
- * and OPTS: a graded lab compiles its own folder alone, so no shared file. */
+ * tests it can pass. selftest.sh makes the nonet_09 copy from this one
+ * (PROG, OPTS and the usage line): a graded lab compiles its own folder
+ * alone, so the two cannot share a file. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdio.h>

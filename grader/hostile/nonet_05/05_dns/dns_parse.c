@@ -1,7 +1,8 @@
 /* Hostile (no network): a parser that parses nothing. The unit tests of
  * dns_parse.c are the lab's own work (a copy with a real parser passes
  * them, and scores their 15 points more); what this copy must show is that
- * dnsquery and resolve score nothing without the network. */
+ * dnsquery and resolve score nothing without the network. selftest.sh puts
+ * the lab's own dns_parse.h beside it. */
 #include <string.h>
 
 #include "dns_parse.h"
