@@ -77,23 +77,14 @@ static int local_names(void)
     char host[256];
     struct addrinfo hints, *res;
 
-    if (gethostname(host, sizeof host) < 0) {
-        fprintf(stderr, PROG ": gethostname : %s\n", net_strerror(errno));
-        return 1;
-    }
-    host[sizeof host - 1] = '\0';
-    printf("Nom de la machine : %s\n", host);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_flags = AI_CANONNAME;
-    if (getaddrinfo(host, NULL, &hints, &res) == 0) {
-        printf("Nom complet (FQDN) : %s\n",
-               res->ai_canonname != NULL ? res->ai_canonname : host);
-        freeaddrinfo(res);
-    } else {
-        printf("Nom complet (FQDN) : %s\n", host);
-    }
-    return 0;
+    /* TODO(lab 05): gethostname (erreur : message et code 1), afficher
+     * « Nom de la machine : NOM » ; puis getaddrinfo(NOM, NULL, …) avec
+     * AI_CANONNAME : « Nom complet (FQDN) : » suivi de ai_canonname, ou du
+     * nom de la machine si la résolution échoue ou n'en donne pas.
+     */
+    (void)host; (void)hints; (void)res;
+    fprintf(stderr, PROG ": -l non implémenté\n");
+    return 1;
 }
 
 int main(int argc, char **argv)

@@ -125,6 +125,15 @@ static int local_names(void)
     char host[256];
     struct addrinfo hints, *res;
 
+    /* BEGIN SOLUTION
+     * TODO(lab 05): gethostname (erreur : message et code 1), afficher
+     * « Nom de la machine : NOM » ; puis getaddrinfo(NOM, NULL, …) avec
+     * AI_CANONNAME : « Nom complet (FQDN) : » suivi de ai_canonname, ou du
+     * nom de la machine si la résolution échoue ou n'en donne pas.
+     * STUB: (void)host; (void)hints; (void)res;
+     * STUB: fprintf(stderr, PROG ": -l non implémenté\n");
+     * STUB: return 1;
+     */
     if (gethostname(host, sizeof host) < 0) {
         fprintf(stderr, PROG ": gethostname : %s\n", net_strerror(errno));
         return 1;
@@ -142,6 +151,7 @@ static int local_names(void)
         printf("Nom complet (FQDN) : %s\n", host);
     }
     return 0;
+    /* END SOLUTION */
 }
 
 int main(int argc, char **argv)
