@@ -263,11 +263,20 @@ inject "$H/trees/crash03/03_threaded_server/threaded_server.c" \
     '    { static unsigned long calls; if (++calls > 300) *(volatile int *)0 = 0; }'
 inject "$H/trees/vg_race03/03_threaded_server/threaded_server.c" \
     '    { static volatile unsigned long calls; calls++; }'
+# Student text made to drive a terminal: a compiler message (#pragma
+# message passes -Werror), a file name and the program's output, each with
+# ESC sequences (clear the screen, a fake score) and a bidi override.
+d=$H/trees/escapes/01_tcp_client
+mkdir -p "$d" && cp solutions/01_tcp_client/tcp_client.c "$d/"
+printf '#pragma message "\\033[2J\\033[HLab 01 \\342\\200\\256 100/100"\n' >>"$d/tcp_client.c"
+awk '{ print } /^int main\(int argc, char \*\*argv\)$/ { m = 1 } m && /^\{/ { print "    fputs(\"\\033[2J\\033[H\\302\\233\\342\\200\\256 Lab 01 : 100/100\\n\", stderr);"; m = 0 }' \
+    "$d/tcp_client.c" >"$d/x" && mv "$d/x" "$d/tcp_client.c"
+echo 'int draft;' >"$d/"$'\e[31mbrouillon\e[0m.c'
 # NAME_partial: the same copy graded with the partial isolation.
 HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:01 segv:01 ports:02
     devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
-    crash03:03 vg_race03:03 include_abs_partial:01 nonet_01:01 nonet_02:02
+    crash03:03 vg_race03:03 include_abs_partial:01 escapes:01 nonet_01:01 nonet_02:02
     nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09)
 # The copies graded by an ordinary user (root only: it can become nobody).
 if [ "$(id -u)" = 0 ]; then
@@ -285,6 +294,8 @@ grade_hostile() {
     # A server that never exits spends its budget on every test: only the
     # tests that stop it.
     [ "$name" = ignore_term ] && t='SIGTERM'
+    # Its program's stderr is shown by a test that wants it empty.
+    [ "$name" = escapes ] && t='^envoie|les seuls octets'
     local base=${name%_partial} as=() root=$ROOT tmp=$H/tmp summary=$H/$name.tsv
     # NAME_user: graded by an ordinary user (nobody) from a copy of the
     # repository it can read: the user-namespace sandbox, not root's.
@@ -636,6 +647,14 @@ check "bombe de fork, isolation partielle : bornée" hostile_ok forkbomb_partial
 check "bombe de fork (3000) : bornée par la limite de processus" hostile_ok forkbomb 60 0 'forks réussis : [0-9]{1,2},'
 check "boucle sans fin : le lab s'arrête à son budget (60 s), tests restants non exécutés" \
     hostile_ok loop 90 0 'budget épuisé|délai de [0-9.]+ s dépassé'
+check "boucle sans fin : le rapport nomme le test pendant lequel le budget s'est épuisé" \
+    grep -q 'budget épuisé : [0-9]* s pour cette partie du lab, pendant « ' "$H/loop.log"
+escapes_ok() {
+    hostile_ok escapes 90 100 'pragma message' || return 1
+    ! LC_ALL=C grep -n $'\e\|\xc2\x9b\|\xe2\x80\xae' "$H/escapes.log" || return 1
+    grep -q 'fichier ignoré .*: ?\[31mbrouillon?\[0m.c' "$H/escapes.log" || { head -n 20 "$H/escapes.log"; return 1; }
+}
+check "message du compilateur, nom de fichier et sortie du programme avec séquences d'échappement : rendus inertes (« ? »)" escapes_ok
 check "serveur qui ignore SIGTERM : l'arrêt échoue, expliqué" hostile_ok ignore_term 90 0 'toujours en marche [0-9.]+ s après SIGTERM'
 check "1 Go écrit sur la sortie : coupé à 128 Mio, expliqué" hostile_ok flood 90 20 'sortie coupée à 128 Mio'
 check "erreur de segmentation : expliquée" hostile_ok segv 60 10 'erreur de segmentation'
@@ -725,6 +744,31 @@ no_shell_in_reports() {
     [ -z "$bad" ] || { echo "$bad"; return 1; }
 }
 check "rapports des mutants et des copies hostiles : aucune ligne de shell ni de bats, seulement des messages en français" no_shell_in_reports
+small_things_ok() {
+    local rc=0
+    make -s lab3 >"$WORK/lab3.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && grep -q 'voulez-vous dire make lab03' "$WORK/lab3.log" || { cat "$WORK/lab3.log"; return 1; }
+    make -s lab >"$WORK/lab.log" 2>&1 && grep -q 'make lab01 ' "$WORK/lab.log" || { cat "$WORK/lab.log"; return 1; }
+    # NOVALGRIND=1: the score over the tests that ran, said as such.
+    grep -q "Lab 02 — echo_server : ${NOMEM[1]}/100 (${NOMEM[1]}/${NOMEM[1]} sur les tests exécutés ; tests mémoire non exécutés)" \
+        "$WORK/broken.log" || { grep 'Lab 02' "$WORK/broken.log"; return 1; }
+}
+check "make lab3 propose make lab03, make lab liste les labs, NOVALGRIND=1 donne la note sur les tests exécutés" small_things_ok
+hints_ok() {
+    ! grep -nE '@hint.*(UNP|STYLE|Stevens|APUE|CS:APP|Beej|redis|OpenBSD|ldns|c-ares)' grader/tests/*.bats
+}
+check "les indices ne citent que ce que l'étudiant a (cours, man, énoncé, RFC) : ni livre non expliqué, ni notes des mainteneurs" hints_ok
+progress_ok() {
+    command -v script >/dev/null || { echo "script absent (bsdutils)"; return 1; }
+    T='^mémoire' timeout 300 script -qec "bash grader/grade.sh --tree solutions 02" /dev/null >"$WORK/tty.log" 2>&1
+    grep -aq 'en cours (1/1, [0-9]* s) : mémoire' "$WORK/tty.log" || { tr '\r' '\n' <"$WORK/tty.log" | tail -n 5; return 1; }
+}
+check "sur un terminal, la phase mémoire montre le test en cours et son temps" progress_ok
+parser_loop_told() {
+    grep -q 'boucle sans fin probable' "$WORK/mutants/05_dns.pointer_no_limit/log" ||
+        { tail -n 20 "$WORK/mutants/05_dns.pointer_no_limit/log"; return 1; }
+}
+check "analyseur DNS qui boucle sur des pointeurs (mutant du lab 05) : « boucle sans fin probable », avec le dernier test réussi" parser_loop_told
 # What a student reads for the faults issue 13 names: never a bare « 99 »
 # (valgrind's exit code) in any report; a server serving one client at a
 # time is told what was measured; the servers' skeletons (they announce
