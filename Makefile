@@ -25,7 +25,8 @@ PROGS     := $(patsubst %.c,$(BUILD)/%,$(PROG_SRCS))
 LAB_NUMS    := $(sort $(foreach d,$(notdir $(wildcard solutions/[0-9][0-9]_* labs/[0-9][0-9]_*)),$(firstword $(subst _, ,$(d)))))
 LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 
-GRADE := bash grader/grade.sh
+# The grader's own tools are built once in $(BUILD)/tools, then reused.
+GRADE := env GRADER_TOOLS="$(BUILD)/tools" bash grader/grade.sh
 
 .PHONY: all help lab labs $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
 .DEFAULT_GOAL := all

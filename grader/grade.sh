@@ -7,9 +7,11 @@
 #   --json FILE    Gradescope results.json
 #   --summary FILE append "NN<TAB>points<TAB>max<TAB>memory" per lab (for selftest)
 #   --strict       exit 1 unless every graded lab has full marks (make labNN)
+# grade.sh --time-scale  prints the TIMEOUT_SCALE the load gives (and exits)
 # Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
 # at its first failed test: mutants), TIMEOUT_SCALE (default: the load per
-# core, 1 to 3), NO_COLOR, CC, CFLAGS,
+# core, 1 to 3), NO_COLOR, CC, CFLAGS, GRADER_TOOLS (a folder where the
+# grader's own tools are built once and reused),
 # GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
 # bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
@@ -22,6 +24,14 @@ LIB=$ROOT/grader/lib
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
 # rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
 rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }
+# load_scale — the load per core, 1 to 3 (one decimal; 1 when idle).
+load_scale() {
+    local s
+    s=$(awk -v n="$(nproc 2>/dev/null || echo 1)" \
+        '{ s = $1 / n; if (s < 1) s = 1; if (s > 3) s = 3; printf "%.1f", s }' /proc/loadavg 2>/dev/null)
+    [ "${s:-1.0}" = 1.0 ] && s=1
+    echo "$s"
+}
 all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
 while (($#)); do
     case $1 in
@@ -31,6 +41,7 @@ while (($#)); do
     --strict) STRICT=1; shift ;;
     --quiet) QUIET=1; shift ;;
     all) mapfile -t -O "${#LABS[@]}" LABS < <(all_labs); shift ;;
+    --time-scale) load_scale; exit 0 ;; # (selftest: one scale for a whole run)
     --labs)
         # Every lab of the suite: folder name and maximum (the gradebook's columns).
         for n in $(all_labs); do
@@ -63,11 +74,7 @@ say() { ((QUIET)) || printf '%s\n' "$*"; }
 # inert — a student-controlled text made harmless for a terminal or a file:
 # control characters (C0, DEL, C1) and bidirectional overrides become « ? »,
 # invalid UTF-8 is replaced.
-inert() {
-    python3 -c 'import sys, re
-data = sys.stdin.buffer.read().decode("utf-8", "replace")
-sys.stdout.write(re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", data))'
-}
+inert() { python3 "$LIB/report.py" inert; }
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
     RED=$'\e[31m' YELLOW=$'\e[33m' BOLD=$'\e[1m' DIM=$'\e[2m' OFF=$'\e[0m'
@@ -116,7 +123,7 @@ fi
 RUN_DIR=$(mktemp -d "$TMPBASE/grade.XXXXXX") || exit 3
 # Traversable (not readable) by the sandbox's user in the partial mode.
 chmod 711 "$RUN_DIR"
-JOB_PIDFILE=$RUN_DIR/job.pid READER_PID= PHASE_PID=
+JOB_PIDFILE=$RUN_DIR/job.pid WATCH_PIDFILE=$RUN_DIR/watch.pid READER_PID= PHASE_PID=
 kill_job() {
     local p
     # The reader first: it must not report the end of a run it did not see
@@ -124,6 +131,7 @@ kill_job() {
     # Each kill is waited for at once: bash would print a job notice.
     [ -n "$READER_PID" ] && { kill -KILL "$READER_PID"; wait "$READER_PID"; } 2>/dev/null
     [ -n "$PHASE_PID" ] && { kill -KILL "$PHASE_PID"; wait "$PHASE_PID"; } 2>/dev/null
+    [ -s "$WATCH_PIDFILE" ] && kill -KILL "$(cat "$WATCH_PIDFILE")" 2>/dev/null
     if [ -s "$JOB_PIDFILE" ]; then
         p=$(cat "$JOB_PIDFILE")
         # timeout leads its own process group: it, the lab sandbox and,
@@ -166,11 +174,21 @@ partial_sweep() {
 }
 
 START_S=$(date +%s)
+# The grader's own tools (fakes, libcommon.a) are built in GRADER_TOOLS
+# when it names a folder this user can write (make test, make labNN: built
+# once, then only checked by make, under a lock), else in the run folder.
+# Not in the partial mode: there a program may run as the grader's user,
+# and must not be able to change the tools of the grades that follow.
 BUILD=$RUN_DIR/build
+if [ -n "${GRADER_TOOLS:-}" ] && [ "$SANDBOX_MODE" != partial ] &&
+    mkdir -p "$GRADER_TOOLS" 2>/dev/null && [ -w "$GRADER_TOOLS" ]; then
+    BUILD=$(cd "$GRADER_TOOLS" && pwd)
+fi
+mkdir -p "$BUILD"
 FAKES=$BUILD/grader/fakes
 FAKE_PROGS=()
 for f in "$ROOT"/grader/fakes/*.c; do f=${f##*/}; FAKE_PROGS+=("$FAKES/${f%.c}"); done
-if ! make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
+if ! flock "$BUILD/.lock" make -s -C "$ROOT" --no-print-directory BUILD="$BUILD" \
     "${FAKE_PROGS[@]}" "$BUILD/libcommon.a" >"$RUN_DIR/tools.log" 2>&1; then
     echo "grade.sh: impossible de compiler les outils du correcteur :" >&2
     cat "$RUN_DIR/tools.log" >&2
@@ -184,11 +202,7 @@ SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
 # On a loaded machine (other grades sharing the cores), every delay and
 # budget is scaled by the load per core (1 to 3), unless TIMEOUT_SCALE says.
-if [ -z "${TIMEOUT_SCALE:-}" ]; then
-    TIMEOUT_SCALE=$(awk -v n="$(nproc 2>/dev/null || echo 1)" \
-        '{ s = $1 / n; if (s < 1) s = 1; if (s > 3) s = 3; printf "%.1f", s }' /proc/loadavg 2>/dev/null)
-    [ "${TIMEOUT_SCALE:-1.0}" = 1.0 ] && TIMEOUT_SCALE=1
-fi
+[ -n "${TIMEOUT_SCALE:-}" ] || TIMEOUT_SCALE=$(load_scale)
 export TIMEOUT_SCALE
 if [ "$SANDBOX_MODE" = partial ]; then
     ISOLATION="isolation : partielle — $SANDBOX_WHY ; groupes de processus et limites seulement"
@@ -376,24 +390,47 @@ compile_lab() {
     return $ok
 }
 
+# budget_watch PID BUDGET — ends the phase run by timeout PID (SIGALRM: as
+# if its own delay had passed, code 124) once BUDGET seconds of an idle
+# machine are spent: a second of wall time counts 1/s, where s is the load
+# per core now (1 to 3, and at least TIMEOUT_SCALE). The load may rise
+# during a lab (other grades starting): a budget fixed at the start would
+# then end a correct lab before its last tests.
+budget_watch() {
+    local pid=$1 left=$(($2 * 10)) n
+    n=$(nproc 2>/dev/null || echo 1)
+    while sleep 1 && kill -0 "$pid" 2>/dev/null; do
+        left=$((left - $(awk -v n="$n" -v f="$TIMEOUT_SCALE" '{ s = $1 / n; if (s < f) s = f;
+            if (s < 1) s = 1; if (s > 3 && f <= 3) s = 3; printf "%d", 10 / s + 0.5 }' /proc/loadavg)))
+        ((left > 0)) || { kill -ALRM "$pid" 2>/dev/null; return 0; }
+    done
+}
+
 # run_phase NUM BATS STATE PHASE BUDGET — one bats run in a new lab
 # sandbox, its TAP read as it streams. Returns 10 on FAILFAST's first
-# failure, 11 when the budget ran out (the next phase is then not run).
+# failure, 11 when the budget (seconds of an idle machine, budget_watch)
+# ran out (the next phase is then not run).
 run_phase() {
-    local num=$1 bats=$2 state=$3 phase=$4 budget=$5 fifo token
+    local num=$1 bats=$2 state=$3 phase=$4 budget=$5 fifo token cap
     fifo=$RUN_DIR/$num.$phase.fifo
     token=$RANDOM$RANDOM$RANDOM
     mkfifo "$fifo"
     local filt=()
     [ -n "$T" ] && filt=(-f "$T")
+    # timeout's own delay: the most budget_watch can grant.
+    cap=$(awk -v t="$budget" -v f="$TIMEOUT_SCALE" 'BEGIN { if (f < 3) f = 3; printf "%d", t * f + 1 }')
     (
         env PROG_DIR="$RUN_DIR/bin/$num" FAKE_DIR="$FAKES" SANDBOX_ETC="$SANDBOX_ETC" \
             LAB_SOURCES="$(cat "$RUN_DIR/$num.sources" 2>/dev/null)" \
             GRADER_WORK="$RUN_DIR/work" GRADER_PHASE="$phase" TMPDIR="$RUN_DIR/tmp" \
-            timeout -k 5 "$budget" "${SBX_LAB[@]}" bats --tap "${filt[@]}" "$bats" </dev/null 2>&1 &
-        echo $! >"$JOB_PIDFILE"
-        wait $!
-        echo "# fin-$token $?"
+            timeout -k 5 "$cap" "${SBX_LAB[@]}" bats --tap "${filt[@]}" "$bats" </dev/null 2>&1 &
+        local job=$! rc=0
+        echo "$job" >"$JOB_PIDFILE"
+        budget_watch "$job" "$budget" >/dev/null 2>&1 &
+        echo $! >"$WATCH_PIDFILE"
+        wait "$job" || rc=$?
+        kill -KILL "$(cat "$WATCH_PIDFILE")" 2>/dev/null
+        echo "# fin-$token $rc"
     ) >"$fifo" 2>/dev/null &
     PHASE_PID=$!
     local extra=()
@@ -449,11 +486,10 @@ grade_lab() {
         printf '%s\n' "$failure" >"$RUN_DIR/$num.why"
         python3 "$LIB/report.py" fail-all "${common[@]}" --why "$RUN_DIR/$num.why"
     else
-        local scale=$TIMEOUT_SCALE budgets
+        local budgets
         budgets=$(lab_annotation "$bats" budget)
         local quick=${budgets%% *} memory=${budgets##* }
-        quick=$(awk -v t="${quick:-60}" -v s="$scale" 'BEGIN { printf "%d", t * s }')
-        memory=$(awk -v t="${memory:-120}" -v s="$scale" 'BEGIN { printf "%d", t * s }')
+        quick=${quick:-60} memory=${memory:-120}
         if [ "${NOVALGRIND:-0}" = 1 ] || ! command -v valgrind >/dev/null 2>&1; then
             run_phase "$num" "$bats" "$state" all "$quick"
         elif run_phase "$num" "$bats" "$state" quick "$quick"; then

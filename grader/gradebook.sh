@@ -29,7 +29,7 @@ while IFS= read -r -d '' dir; do
     name=${dir##*/}
     count=$((count + 1))
     # What reaches a terminal or a file name: control characters made inert.
-    shown=$(printf '%s' "$name" | LC_ALL=C tr '\000-\037\177' '?')
+    shown=$(printf '%s' "$name" | python3 "$ROOT/grader/lib/report.py" inert --one-line)
     remark=
     : >"$work/$count.summary"
     if [ -L "$dir" ]; then
@@ -54,16 +54,18 @@ while IFS= read -r -d '' dir; do
     fi
     printf '%s\0%s\0%s\0' "$count" "$name" "$remark" >>"$work/students"
 done < <(find "$subs" -mindepth 1 -maxdepth 1 ! -name '.*' -print0 | sort -z)
-python3 - "$work" "$out" <<'PY' || exit 3
-import csv, os, re, sys
+python3 - "$work" "$out" "$ROOT/grader/lib" <<'PY' || exit 3
+import csv, os, sys
 work, out = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from report import clean_text
 labs = [line.rstrip("\n").split("\t") for line in open(os.path.join(work, "labs.tsv"), encoding="utf-8")]
 
 
 def cell(value):
     """A CSV cell a spreadsheet shows as text: no control character, and
     nothing it would read as a formula (=, +, -, @ first)."""
-    text = re.sub("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", str(value))
+    text = clean_text(str(value), one_line=True)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

@@ -487,11 +487,11 @@ def main():
     ap.add_argument("--list", action="store_true", help="liste les mutants sans les noter")
     ap.add_argument("--strict", action="store_true",
                     help="le code de sortie suit le score strict (hors budget comptés survivants)")
-    ap.add_argument("--ref-points", type=int, default=None,
-                    help="points de la référence sans valgrind, déjà mesurés (make test) : "
-                         "elle n'est pas notée de nouveau")
     ap.add_argument("--sample", action="store_true",
                     help="note seulement les ids de grader/mutants/NN_nom/sample.txt")
+    ap.add_argument("--patches", metavar="DOSSIER", default="",
+                    help="écrit les mutants choisis (--sample, --only) en patchs "
+                         "DOSSIER/NN_nom/ID.patch, au format des mutants écrits à la main, sans les noter")
     args = ap.parse_args()
     if not re.fullmatch(r"\d\d", args.lab):
         ap.error("LAB doit être un numéro à deux chiffres (ex. : 01)")
@@ -534,6 +534,9 @@ def main():
         print("mutate: id inconnu : %s" % ", ".join(missing), file=sys.stderr)
         return 2
 
+    if args.patches:
+        return write_patches(args.patches, lab, sources, selected, missing)
+
     work = tempfile.mkdtemp(prefix="mutate.", dir=os.environ.get("TMPDIR", "/tmp"))
     runner = Runner(lab_dir, work, max(1, args.jobs))
     signal.signal(signal.SIGTERM, interrupted)
@@ -557,14 +560,10 @@ def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, 
         print("Lab %s — %d mutants générés dans les régions de solution de %s, %d tâche(s) en parallèle"
               % (num, len(mutants), ", ".join(sorted(sources)), runner.jobs), flush=True)
     runner.prepare()
-    # The reference, graded fast, gives the points a mutant must keep
-    # (unless the caller has just measured them).
-    if args.ref_points is not None:
-        ref_pts, ref_max, out = args.ref_points, 100, ""
-    else:
-        tree, _ = runner.tree_for("reference", {})
-        ref_pts, ref_max, out = runner.grade(tree, valgrind=False)
-        shutil.rmtree(tree, ignore_errors=True)
+    # The reference, graded fast, gives the points a mutant must keep.
+    tree, _ = runner.tree_for("reference", {})
+    ref_pts, ref_max, out = runner.grade(tree, valgrind=False)
+    shutil.rmtree(tree, ignore_errors=True)
     if ref_pts is None:
         print("mutate: la référence n'a pas pu être notée :\n" + out, file=sys.stderr)
         return 2
@@ -603,6 +602,22 @@ def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, 
     if args.sample:
         return report_sample(selected, missing, t0)
     return report(num, lab, sources, mutants, selected, equivalent, budget, t0, args)
+
+
+def write_patches(folder, lab, sources, selected, missing):
+    """make test grades the sample with the hand-written mutants, in one
+    pool: each mutant as a patch whose first line says what it is."""
+    out = os.path.join(folder, lab)
+    os.makedirs(out, exist_ok=True)
+    for mu in selected:
+        name = mu.id.replace(":", "_") + ".patch"
+        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+            f.write("Mutant : généré %s (%s, %s)\n\n" % (mu.id, mu.where, mu.op))
+            f.write(mu.diff(sources[mu.fname]))
+    for w in missing:
+        print("FAIL mutant généré %s du lab %s : introuvable (la solution a changé ? "
+              "mettez sample.txt à jour)" % (w, lab))
+    return 1 if missing else 0
 
 
 def report_sample(selected, missing, t0):

@@ -237,6 +237,18 @@ _job_alive() {
     [ "${stat%% *}" != Z ]
 }
 
+# _job_status JOB — sets job_status: the exit status of a job that has
+# ended, reaped once (DEAD_STATUS keeps it: a job can be waited for only
+# once; not in a $(…): a subshell cannot wait for this shell's jobs).
+_job_status() {
+    if [ -z "${DEAD_STATUS[$1]:-}" ]; then
+        local code=0
+        wait "$1" 2>/dev/null || code=$?
+        DEAD_STATUS[$1]=$code
+    fi
+    job_status=${DEAD_STATUS[$1]}
+}
+
 # _dead_server_note — DEAD_NOTE: for each server of the lab that this test
 # started and did not stop, and that is no longer running, how it ended
 # (a signal by name), the last lines of its error output and where to look.
@@ -247,12 +259,8 @@ _dead_server_note() {
     for job in "${STUDENT_SERVERS[@]}"; do
         [ -n "${STOPPED[$job]:-}" ] && continue
         _job_alive "$job" && continue
-        if [ -z "${DEAD_STATUS[$job]:-}" ]; then
-            code=0
-            wait "$job" 2>/dev/null || code=$?
-            DEAD_STATUS[$job]=$code
-        fi
-        code=${DEAD_STATUS[$job]}
+        _job_status "$job"
+        code=$job_status
         ((code > 128 && code != 137)) || [ "${1:-}" = any ] || continue
         what="le serveur ${SERVER_NAME_OF[$job]} s'est arrêté pendant le test : $(status_text "$code")"
         if ((code > 128)); then
@@ -460,12 +468,8 @@ stop_server() {
     # A server that already died: its status, and it is not marked
     # stopped, so that failures say how it died.
     if ! _job_alive "$job"; then
-        if [ -z "${DEAD_STATUS[$job]:-}" ]; then
-            server_status=0
-            wait "$job" 2>/dev/null || server_status=$?
-            DEAD_STATUS[$job]=$server_status
-        fi
-        server_status=${DEAD_STATUS[$job]}
+        _job_status "$job"
+        server_status=$job_status
         return 0
     fi
     STOPPED[$job]=1

@@ -78,11 +78,21 @@ def save_state(path, state):
 INERT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def clean_text(data):
-    """Valid UTF-8 text with no control character but newlines and tabs."""
+INERT_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(data, one_line=False):
+    """Valid UTF-8 text with no control character but newlines and tabs
+    (none at all with one_line: a name, a CSV cell)."""
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
-    return INERT.sub("?", data)
+    return (INERT_LINE if one_line else INERT).sub("?", data)
+
+
+def cmd_inert(args):
+    """stdin to stdout, made inert (grade.sh and gradebook.sh use it)."""
+    sys.stdout.write(clean_text(sys.stdin.buffer.read(), args.one_line))
+    return 0
 
 
 def say(args, text=""):
@@ -392,9 +402,11 @@ def main():
     s.add_argument("--partial", action="store_true")
     s.add_argument("--header", default="")
     s.add_argument("states", nargs="*")
+    s = sub.add_parser("inert")
+    s.add_argument("--one-line", action="store_true")
     args = p.parse_args()
     return {"phase": cmd_phase, "fail-all": cmd_fail_all, "finish": cmd_finish,
-            "json": cmd_json}[args.cmd](args)
+            "json": cmd_json, "inert": cmd_inert}[args.cmd](args)
 
 
 if __name__ == "__main__":
