@@ -409,6 +409,8 @@ class Runner:
             env["NOVALGRIND"] = "1"
         # TMPDIR inside our folder: whatever grade.sh leaves goes with it.
         env["TMPDIR"] = tree
+        # The grader's tools, built by the first grade, reused by the others.
+        env.setdefault("GRADER_TOOLS", os.path.join(self.work, "tools"))
         rc, out = self.run(["nice", "-n", "10", "bash", os.path.join(ROOT, "grader/grade.sh"),
                             "--quiet", "--tree", tree, "--summary", summary, self.num], env=env,
                            timeout=900)
