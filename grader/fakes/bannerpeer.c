@@ -39,7 +39,8 @@
  *   close : closes each connection at once, without a byte.
  * With -o FILE, what each client sends is appended to FILE (created at the
  * first connection: its presence proves a client got through). On stdout:
- * "attendu TEXT" (what banner must print after "-> "), the ready line,
+ * "attendu TEXT" (what banner must print after "-> "; slow: "premier
+ * TEXT" too, its first piece escaped), the ready line,
  * then "simultanées N" each time more connections are open at once than
  * ever before, and "durée N ms" as each connection ends. */
 struct opts {
@@ -97,6 +98,7 @@ static void make_banner(void)
         0xe2, 0x80, 0xae, 'c', 'b', 'a',       /* RIGHT-TO-LEFT OVERRIDE */
         0x00, 'a', 'p', 'r', 0xe8, 's', 0x00,  /* NUL, Latin-1 */
         0x7f, 0xff, 0x08, 0x0b, 0x0c,          /* DEL, 0xff, BS, VT, FF */
+        0x1f, ' ', '~', 0x80, 0x01,            /* the edges of each class */
         '%', 's', '%', 'n', '%', 'x', ' ', '\\', 'x', '4', '1', ' ',
     };
     unsigned char raw[8];
@@ -424,6 +426,12 @@ int main(int argc, char **argv)
     if (banner_len > 0) {
         fputs("attendu ", stdout);
         print_escaped(banner, banner_len < SHOWN_MAX ? banner_len : SHOWN_MAX);
+        putchar('\n');
+    }
+    /* slow: what a client that stops after the first piece shows. */
+    if (strcmp(o.mode, "slow") == 0) {
+        fputs("premier ", stdout);
+        print_escaped(banner, banner_len / (size_t)o.pieces);
         putchar('\n');
     }
     printf("Serveur en écoute sur %s\n", sock_local_str(lfd, addr, sizeof addr));

@@ -6,7 +6,8 @@ BP_N=0
 # start_bp MODE [-b ADDRESS] [-p PORT] [ARGS…] — a banner service of the
 # grader, its banner drawn from the run's seed (a program that does not ask
 # it cannot print it). Sets BP_PORT, BP_TARGET (HOST:PORT, IPv6 in
-# brackets), BP_LINE (the line banner must print for it: TARGET -> …),
+# brackets), BP_LINE (the line banner must print for it: TARGET -> …;
+# BP_FIRST for its first piece only, mode slow),
 # BP_OUT (the service's own report: "simultanées N", "durée N ms") and
 # BP_RECV (what clients sent it; absent until a first connection).
 start_bp() {
@@ -23,6 +24,7 @@ start_bp() {
     BP_TARGET=$SERVER_HOST:$SERVER_PORT
     [ "${SERVER_HOST#*:}" != "$SERVER_HOST" ] && BP_TARGET=[$SERVER_HOST]:$SERVER_PORT
     BP_LINE="$BP_TARGET -> $(sed -n 's/^attendu //p' "$SERVER_LOG")"
+    BP_FIRST="$BP_TARGET -> $(sed -n 's/^premier //p' "$SERVER_LOG")"
     return 0
 }
 

@@ -41,7 +41,7 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
         "la sortie standard (le service lent est premier sur la ligne de commande : sa bannière, complète, vient en premier)"
 }
 
-# @points 7
+# @points 6
 # @req R6
 # @hint §5 : « if port in [80, 8080, 443]: sock.sendall(b"HEAD / HTTP/1.0\r\n\r\n") » — exactement ces 18 octets, avec send_all — man 2 send
 @test "HTTP : les ports 80, 8080 et 443 reçoivent exactement la requête HEAD du cours" {
@@ -109,6 +109,12 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
     ((d <= $(scaled 350))) ||
         fail_fr "la durée de la connexion quand le service ferme juste après sa bannière (-t 20)" \
             "moins de $(scaled 350) ms : recv rend 0, la bannière est complète" "${d:-?} ms"
+    # Two pieces 0.9 s apart: the banner ended 0.5 s after the first one.
+    start_bp slow -c 2 -d 900
+    run_prog -l 30 banner -t 20 "$BP_TARGET"
+    expect_status 0
+    expect_lines "$T/out" "$BP_FIRST" \
+        "la bannière d'un service qui envoie un premier morceau, puis un second 0,9 s plus tard (0,5 s sans octet : fin)"
 }
 
 # @points 5
@@ -126,9 +132,21 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
     run_prog banner -t 3 "$BP_TARGET"
     expect_status 0
     expect_lines "$T/out" "$BP_LINE" "la sortie standard (1023 octets binaires, puis le service ferme)"
+    # Exactly 1024 bytes, the connection kept open: the banner is complete
+    # at once, no wait for a byte that cannot fit.
+    local d max=$(scaled 250)
+    ((max > 450)) && max=450
+    start_bp big -n 1024
+    run_prog banner -t 10 "$BP_TARGET"
+    expect_status 0
+    expect_lines "$T/out" "$BP_LINE" "la sortie standard (1024 octets, connexion gardée ouverte)"
+    d=$(bp_durations "$BP_OUT" 1 | tail -n 1)
+    ((d <= max)) ||
+        fail_fr "la durée de la connexion vue par un service qui envoie exactement 1024 octets et se tait" \
+            "moins de $max ms : le tampon est plein, la lecture est finie (pas d'attente de 0,5 s)" "${d:-?} ms"
 }
 
-# @points 7
+# @points 6
 # @req R8 R9
 # @hint chaque octet hors de 0x20..0x7e devient \xHH (ESC, C1, octets >= 0x80, NUL) ; \\ \r \n \t ; jamais printf(bannière) ni %s sur des octets reçus — man 7 ascii, man 4 console_codes
 @test "séquences d'échappement et octets binaires : échappés, jamais envoyés bruts au terminal" {
@@ -315,7 +333,7 @@ banner: $hole : connexion impossible : délai dépassé" "la sortie d'erreur"
             "entre 2900 et $((3000 + $(scaled 600))) ms (défaut : 3 s)" "${d:-?} ms"
 }
 
-# @points 8
+# @points 6
 # @req R14
 # @hint close(fd) sur tous les chemins, free du tableau, pthread_join de chaque thread — valgrind --leak-check=full --track-fds=yes
 @test "mémoire : valgrind ne trouve ni erreur, ni fuite, ni descripteur resté ouvert" {
@@ -334,6 +352,30 @@ banner: $hole : connexion impossible : délai dépassé" "la sortie d'erreur"
     expect_lines "$T/out" "${http[1]}" "la réponse HTTP sous valgrind"
     expect_sent "${http[2]}" "$head_request" "la requête reçue par le serveur HTTP"
     expect_memcheck_clean
+}
+
+# @points 4
+# @req R12 R14
+# @hint p->next ne se lit et ne s'écrit que sous p->lock ; chaque thread n'écrit que dans sa propre cible ; l'affichage après pthread_join — valgrind --tool=helgrind, man 7 pthreads
+@test "mémoire : pas de course de données entre les threads (helgrind)" {
+    [ "${NOVALGRIND:-0}" = 1 ] && skip "tests mémoire désactivés par NOVALGRIND=1"
+    command -v valgrind >/dev/null || skip "valgrind absent (sudo apt-get install valgrind)"
+    cp "$BATS_TEST_DIRNAME/../lib/helgrind.supp" "$W/helgrind.supp"
+    VG=(valgrind --tool=helgrind --error-exitcode=99 --suppressions=helgrind.supp)
+    TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
+    local ssh smtp i args=() lines=()
+    start_bp ssh; ssh=("$BP_TARGET" "$BP_LINE")
+    start_bp smtp; smtp=("$BP_TARGET" "$BP_LINE")
+    for ((i = 0; i < 6; i++)); do
+        args+=("${ssh[0]}" "${smtp[0]}"); lines+=("${ssh[1]}" "${smtp[1]}")
+    done
+    run_prog -l 30 banner -t 5 "${args[@]}"
+    expect_status 0 "le code de sortie sous helgrind (12 cibles qui répondent toutes)"
+    expect_lines "$T/out" "$(printf '%s\n' "${lines[@]}")" "la sortie standard sous helgrind"
+    local races
+    races=$(cat "$T"/valgrind.*.log | grep -c 'Possible data race\|lock order') || races=0
+    [ "$races" = 0 ] ||
+        fail_fr "helgrind (accès concurrents sans verrou)" "aucune course" "$races accès signalés par helgrind"
 }
 
 # @points 3

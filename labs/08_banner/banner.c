@@ -81,13 +81,12 @@ static int is_http_port(const char *port)
  * an error after some bytes keeps them. */
 static ssize_t read_banner(int fd, unsigned char *buf, int timeout_ms)
 {
-    /* TODO(lab 08): échéance = now_ms() + timeout_ms ; tant que len <
-     * BANNER_MAX : attente = temps restant avant l'échéance, ramené à
-     * IDLE_MS dès qu'un octet est arrivé ; attente <= 0 : fin.
-     * recv_timeout(fd, buf + len, BANNER_MAX - len, attente) : n > 0 on
-     * ajoute ; 0 fin du flux ; -1 : fin (ETIMEDOUT, ou une erreur après
-     * des octets), ou -1 avec errno si rien n'est arrivé. Puis : len
-     * octets, ou 0 si fermé sans rien, ou -1 et ETIMEDOUT si rien.
+    /* TODO(lab 08): échéance = now_ms() + timeout_ms ; attente = timeout_ms.
+     * Tant que len < BANNER_MAX et attente > 0 : n = recv_timeout(fd,
+     * buf + len, BANNER_MAX - len, attente) ; n <= 0 : rendre len s'il est
+     * > 0 (la bannière est finie), sinon n (0 ou -1, errno intact) ; n > 0 :
+     * len += n, puis attente = temps restant avant l'échéance, au plus
+     * IDLE_MS. Enfin rendre len.
      */
     (void)fd; (void)buf; (void)timeout_ms;
     errno = ENOSYS;

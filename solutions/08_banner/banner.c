@@ -87,39 +87,31 @@ static int is_http_port(const char *port)
 static ssize_t read_banner(int fd, unsigned char *buf, int timeout_ms)
 {
     /* BEGIN SOLUTION
-     * TODO(lab 08): échéance = now_ms() + timeout_ms ; tant que len <
-     * BANNER_MAX : attente = temps restant avant l'échéance, ramené à
-     * IDLE_MS dès qu'un octet est arrivé ; attente <= 0 : fin.
-     * recv_timeout(fd, buf + len, BANNER_MAX - len, attente) : n > 0 on
-     * ajoute ; 0 fin du flux ; -1 : fin (ETIMEDOUT, ou une erreur après
-     * des octets), ou -1 avec errno si rien n'est arrivé. Puis : len
-     * octets, ou 0 si fermé sans rien, ou -1 et ETIMEDOUT si rien.
+     * TODO(lab 08): échéance = now_ms() + timeout_ms ; attente = timeout_ms.
+     * Tant que len < BANNER_MAX et attente > 0 : n = recv_timeout(fd,
+     * buf + len, BANNER_MAX - len, attente) ; n <= 0 : rendre len s'il est
+     * > 0 (la bannière est finie), sinon n (0 ou -1, errno intact) ; n > 0 :
+     * len += n, puis attente = temps restant avant l'échéance, au plus
+     * IDLE_MS. Enfin rendre len.
      * STUB: (void)fd; (void)buf; (void)timeout_ms;
      * STUB: errno = ENOSYS;
      * STUB: return -1;
      */
     double deadline = now_ms() + timeout_ms;
     size_t len = 0;
-    ssize_t n = 0;
-    int wait;
+    ssize_t n;
+    int wait = timeout_ms;
 
-    while (len < BANNER_MAX) {
-        wait = (int)(deadline - now_ms());
-        if (len > 0 && wait > IDLE_MS)
-            wait = IDLE_MS;
-        if (wait <= 0) {
-            errno = ETIMEDOUT;
-            n = -1;
-            break;
-        }
+    while (len < BANNER_MAX && wait > 0) {
         n = recv_timeout(fd, buf + len, BANNER_MAX - len, wait);
         if (n <= 0)
-            break;
+            return len > 0 ? (ssize_t)len : n;
         len += (size_t)n;
+        wait = (int)(deadline - now_ms());
+        if (wait > IDLE_MS)
+            wait = IDLE_MS;
     }
-    if (len > 0)
-        return (ssize_t)len;
-    return n == 0 ? 0 : -1;
+    return (ssize_t)len;
     /* END SOLUTION */
 }
 
