@@ -30,17 +30,17 @@
 #define LIVE_MAX 256
 
 /* Each mode: what the peer sends, and when.
- *   ssh, smtp, ftp, hostile, big : the banner at once, then reads until the
- *       client closes (-x: closes after the banner);
- *   slow : the banner in -c pieces, -d ms apart, then reads;
+ *   ssh, smtp, ftp, hostile, big, slow : the banner (in -c pieces, -d ms
+ *       apart: by default, slow 5 pieces 100 ms apart, the others one), then
+ *       reads until the client closes (-x: closes after the banner);
  *   http : reads the request up to its empty line; "HEAD " gets the
  *       answer (status and headers), anything else a 400; then closes;
  *   silent : sends nothing, reads until the client closes;
  *   close : closes each connection at once, without a byte.
  * With -o FILE, what each client sends is appended to FILE (created at the
  * first connection: its presence proves a client got through). On stdout:
- * "attendu TEXT" (what banner must print after "-> "; slow: "premier
- * TEXT" too, its first piece escaped), the ready line,
+ * "attendu TEXT" (what banner must print after "-> "; in pieces,
+ * "premier TEXT" too, the first piece escaped), the ready line,
  * then "simultanées N" each time more connections are open at once than
  * ever before, and "durée N ms" as each connection ends. */
 struct opts {
@@ -227,34 +227,41 @@ static void serve_http(int cfd, int lfd)
     finish(cfd, lfd);
 }
 
-static void serve_conn(int cfd)
+/* Sends the banner in -c pieces, -d ms apart (one piece by default). */
+static int send_banner(int cfd)
 {
-    int lfd = log_open(), one = 1;
     size_t sent = 0, piece;
     long i;
+    int one = 1;
 
-    if (strcmp(o.mode, "http") == 0) {
-        serve_http(cfd, lfd);
-    } else if (strcmp(o.mode, "slow") == 0) {
-        /* Separate segments, so that the client sees the pieces apart. */
+    /* Separate segments, so that the client sees the pieces apart. */
+    if (o.pieces > 1)
         setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        for (i = 0; i < o.pieces && sent < banner_len; i++) {
-            piece = (banner_len - sent) / (size_t)(o.pieces - i);
-            if (send_all(cfd, banner + sent, piece, IO_TIMEOUT_MS) < 0)
-                break;
-            sent += piece;
-            if (sent < banner_len && sleep_ms((int)o.delay_ms) < 0)
-                break;
-        }
-        hold(cfd, lfd);
-    } else if (banner_len > 0 &&
-               send_all(cfd, banner, banner_len, IO_TIMEOUT_MS) < 0) {
-        ; /* the client left */
-    } else if (o.close_after) {
-        finish(cfd, lfd);
-    } else {
-        hold(cfd, lfd);
+    for (i = 0; i < o.pieces && sent < banner_len; i++) {
+        piece = (banner_len - sent) / (size_t)(o.pieces - i);
+        if (piece == 0)
+            piece = 1;
+        if (send_all(cfd, banner + sent, piece, IO_TIMEOUT_MS) < 0)
+            return -1;
+        sent += piece;
+        if (sent < banner_len && sleep_ms((int)o.delay_ms) < 0)
+            return -1;
     }
+    return 0;
+}
+
+static void serve_conn(int cfd)
+{
+    int lfd = log_open();
+
+    if (strcmp(o.mode, "http") == 0)
+        serve_http(cfd, lfd);
+    else if (send_banner(cfd) < 0)
+        ; /* the client left */
+    else if (o.close_after)
+        finish(cfd, lfd);
+    else
+        hold(cfd, lfd);
     if (lfd >= 0)
         close(lfd);
 }
@@ -350,7 +357,7 @@ static void parse_args(int argc, char **argv)
     strcpy(o.port, "0");
     o.seed = 1;
     o.nbytes = 3000;
-    o.pieces = 5;
+    o.pieces = strcmp(o.mode, "slow") == 0 ? 5 : 1;
     o.delay_ms = 100;
     opterr = 0;
     while ((c = getopt(argc - 1, argv + 1, ":b:p:s:n:c:d:xo:")) != -1) {
@@ -428,10 +435,10 @@ int main(int argc, char **argv)
         print_escaped(banner, banner_len < SHOWN_MAX ? banner_len : SHOWN_MAX);
         putchar('\n');
     }
-    /* slow: what a client that stops after the first piece shows. */
-    if (strcmp(o.mode, "slow") == 0) {
+    /* In pieces: what a client that stops after the first one shows. */
+    if (o.pieces > 1 && banner_len > 0) {
         fputs("premier ", stdout);
-        print_escaped(banner, banner_len / (size_t)o.pieces);
+        print_escaped(banner, banner_len / (size_t)o.pieces > 0 ? banner_len / (size_t)o.pieces : 1);
         putchar('\n');
     }
     printf("Serveur en écoute sur %s\n", sock_local_str(lfd, addr, sizeof addr));

@@ -86,6 +86,11 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
     expect_lines "$T/out" "$BP_LINE"$'\n'"${ssh[1]}" \
         "la sortie standard (la bannière du service lent arrive en 6 morceaux, 150 ms d'écart)"
     expect_sent "$BP_RECV" "" "ce que le service lent a reçu"
+    # Six pieces of one byte: a recv that returns 1 byte is no end.
+    start_bp big -n 6 -c 6 -d 40
+    run_prog banner -t 5 "$BP_TARGET"
+    expect_status 0
+    expect_lines "$T/out" "$BP_LINE" "la sortie standard (6 octets binaires, un par segment, 40 ms d'écart)"
 }
 
 # @points 5
@@ -115,6 +120,18 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
     expect_status 0
     expect_lines "$T/out" "$BP_FIRST" \
         "la bannière d'un service qui envoie un premier morceau, puis un second 0,9 s plus tard (0,5 s sans octet : fin)"
+    # Ten pieces 0.2 s apart (1.8 s) and -t 1: the deadline ends the banner,
+    # whatever comes after it; what came before is shown.
+    local full rest
+    start_bp slow -c 10 -d 200
+    run_prog -l 30 banner -t 1 "$BP_TARGET"
+    expect_status 0 "le code de sortie (des octets sont arrivés avant le délai : c'est une bannière)"
+    full=${BP_LINE#"$BP_TARGET -> "}
+    rest=$(cat "$T/out")
+    rest=${rest#"$BP_TARGET -> "}
+    [ -n "$rest" ] && [ "$rest" != "$full" ] && [[ $full == "$rest"* ]] ||
+        fail_fr "la bannière d'un service qui envoie 10 morceaux en 1,8 s, avec -t 1" \
+            "le début de la bannière seulement : le délai -t, compté depuis la connexion, arrête la lecture" "$(show "$T/out")"
 }
 
 # @points 5
@@ -128,6 +145,10 @@ head_request=$'HEAD / HTTP/1.0\r\n\r\n'
     expect_status 0
     expect_lines "$T/out" "$BP_LINE"$'\n'"${ssh[1]}" \
         "la sortie standard (3000 octets binaires envoyés : les 1024 premiers, échappés, puis la cible suivante)"
+    start_bp big -n 1 -x
+    run_prog banner -t 3 "$BP_TARGET"
+    expect_status 0 "le code de sortie pour une bannière d'un seul octet"
+    expect_lines "$T/out" "$BP_LINE" "la sortie standard (un seul octet, puis le service ferme)"
     start_bp big -n 1023 -x
     run_prog banner -t 3 "$BP_TARGET"
     expect_status 0
@@ -379,9 +400,9 @@ banner: $hole : connexion impossible : délai dépassé" "la sortie d'erreur"
 }
 
 # @points 3
-# @req R15
-# @hint socket() peut échouer (EMFILE) : l'errno de tcp_connect dans la ligne de la cible ; calloc peut rendre NULL : message, code 1 — man 2 socket, man 3 calloc
-@test "socket ou mémoire impossibles (pannes injectées) : la raison, code 1" {
+# @req R10 R15
+# @hint socket() peut échouer (EMFILE) : l'errno de tcp_connect dans la ligne de la cible ; send_all aussi (ECONNRESET) ; calloc peut rendre NULL : message, code 1 — man 2 socket, man 2 send, man 3 calloc
+@test "socket, envoi ou mémoire impossibles (pannes injectées) : la raison, code 1" {
     start_bp ssh
     use_fault 'enable name=posix/io/net/socket,failinfo=24'
     run_prog -l 10 banner -t 1 "$BP_TARGET" "$BP_TARGET"
@@ -395,10 +416,18 @@ banner: $BP_TARGET : connexion impossible : trop de descripteurs ouverts" "la so
     [ ! -e "$BP_RECV" ] || fail_fr "le service" "aucune connexion (ni socket ni mémoire)" "une connexion reçue"
     # Interrupted calls (EINTR) are no failures: poll, recv and send again.
     start_bp http
-    use_fault 'enable name=posix/io/net/poll,failinfo=4,onetime' 'enable name=posix/io/net/send,failinfo=4,onetime'
+    use_fault 'enable name=posix/io/net/poll,failinfo=4,onetime' 'enable name=posix/io/net/send,failinfo=4,onetime' \
+        'enable name=posix/io/rw/write,failinfo=4,onetime'
     run_prog -l 10 banner -t 3 --http "$BP_TARGET"
     expect_status 0 "le code de sortie quand poll et send sont interrompus une fois (EINTR)"
     expect_lines "$T/out" "$BP_LINE" "la réponse HTTP après des appels interrompus"
+    # send failing (ECONNRESET): the target's own line, no reading.
+    start_bp http
+    use_fault 'enable name=posix/io/net/send,failinfo=104'
+    run_prog -l 10 banner -t 3 --http "$BP_TARGET"
+    expect_status 1 "le code de sortie quand l'envoi de la requête HEAD échoue (ECONNRESET)"
+    expect_lines "$T/err" "banner: $BP_TARGET : envoi : connexion réinitialisée par le pair" \
+        "la sortie d'erreur quand l'envoi échoue"
     FIU=()
     run_prog banner -t 1 "$BP_TARGET" --http
     expect_status 0 "le code de sortie sans panne"
