@@ -279,7 +279,7 @@ HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:
     devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
     crash03:03 vg_race03:03 include_abs_partial:01 escapes:01 nonet_01:01 nonet_02:02
-    nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09)
+    nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09 nonet_08:08)
 # The copies graded by an ordinary user (root only: it can become nobody).
 if [ "$(id -u)" = 0 ]; then
     mkdir -p "$H/userrepo" "$H/utmp" && chmod 1777 "$H/utmp"
@@ -726,6 +726,8 @@ check "lab 03 sans aucune socket (motifs des tests) : au plus le test d'usage" \
     hostile_ok nonet_03 90 5 '✓ \[ 5/ 5\] usage : -h'
 check "lab 09 sans aucune socket (motifs des tests) : au plus le test d'usage" \
     hostile_ok nonet_09 90 5 '✓ \[ 5/ 5\] usage : -h'
+check "copie sans socket (lab 08) : au plus les tests d'usage" \
+    hostile_ok nonet_08 120 9 'la bannière de la cible valide'
 check "lab 03 sans socket, isolation partielle : le port d'un autre programme ne compte pas" \
     hostile_ok nonet_03_partial 90 5 'isolation : partielle'
 check "lab 09 sans socket, isolation partielle : le port d'un autre programme ne compte pas" \
