@@ -387,16 +387,19 @@ static void answer(int fd, int other, const struct query *q,
         rr_head(&m, 12, 300, (unsigned)strlen(z.host) + 2);
         putname(&m, z.host);
     } else if (strcmp(s, "sandbox") == 0) {
-        /* For resolve -l: the host name is an alias of its canonical name. */
+        /* For resolve -l: the host name is an alias of its canonical name,
+         * which has an IPv6 address only: a lookup limited to IPv4
+         * (AF_INET) finds no address, hence no canonical name. */
+        static const unsigned char lo6[16] = {[15] = 1};
         size_t len = strlen(z.canon) + 2;
-        reply_start(&m, q, 0, a ? 2 : 1);
+        reply_start(&m, q, 0, aaaa ? 2 : 1);
         rr_head(&m, 5, 300, (unsigned)len);
         at = m.n;
         putname(&m, z.canon);
-        if (a) {
+        if (aaaa) {
             put16(&m, 0xC000 | (unsigned)at);
-            put16(&m, 1); put16(&m, 1); put32(&m, 300); put16(&m, 4);
-            put8(&m, 127); put8(&m, 0); put8(&m, 1); put8(&m, 1);
+            put16(&m, 28); put16(&m, 1); put32(&m, 300); put16(&m, 16);
+            putbytes(&m, lo6, sizeof lo6);
         }
     } else {
         reply_start(&m, q, 3, 0); /* NXDOMAIN for every other name */

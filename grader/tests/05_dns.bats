@@ -445,11 +445,19 @@ EOF2
     grep -q '^Nom de la machine : sandbox$' "$T/out" && grep -q '^Nom complet (FQDN) : sandbox' "$T/out" ||
         fail_fr "le nom de la machine du bac à sable (gethostname, puis getaddrinfo avec AI_CANONNAME)" \
             $'Nom de la machine : sandbox\nNom complet (FQDN) : sandbox' "$(show "$T/out")"
-    # Without « sandbox » in hosts, the lab's DNS server knows it as an
-    # alias (CNAME): the full name is the canonical name it gives.
+    # Without « sandbox » in hosts and with no DNS server (nothing on port
+    # 53: the lookup fails at once), the full name is the host name.
     local etc=$W/.etc.fqdn
     cp -R "$SANDBOX_ETC" "$etc" && chmod 755 "$etc"
     grep -v 'sandbox' "$SANDBOX_ETC/hosts" >"$etc/hosts"
+    SANDBOX_ETC=$etc run_prog -l 10 resolve -l
+    expect_status 0
+    [ "$output" = "Nom de la machine : sandbox"$'\n'"Nom complet (FQDN) : sandbox" ] ||
+        fail_fr "les noms quand la machine n'est connue nulle part (la résolution échoue : le nom de la machine est son nom complet)" \
+            "Nom de la machine : sandbox"$'\n'"Nom complet (FQDN) : sandbox" "$(show "$T/out")"
+    # Then the lab's DNS server knows it as an alias (CNAME) of a name with
+    # an IPv6 address only: the full name is the canonical name it gives,
+    # found by a lookup of any family (AF_UNSPEC).
     start_dns -p 53
     SANDBOX_ETC=$etc run_prog -l 10 resolve -l
     expect_status 0
