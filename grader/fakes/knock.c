@@ -2,8 +2,9 @@
  * écouter après un délai (lab 07 : réessais et attente croissante).
  *
  * knock [-b ADRESSE] [-a DÉLAI_MS]
- * knock -P PORT            (only watches PORT, another fake's: no ready line
- *                           of its own but « Surveillance du port PORT »)
+ * knock -P PORT            (only watches PORT, which it does not bind: another
+ *                           fake's, or a port where nothing listens; same
+ *                           ready line, « Port fermé sur 127.0.0.1:PORT »)
  *
  * Reserves a TCP port on ADDRESS (127.0.0.1 by default) without listening:
  * every connection attempt is refused by the kernel (RST). A packet socket on
@@ -123,7 +124,7 @@ watch_only:
     if (fd >= 0)
         printf("Port fermé sur %s\n", sock_local_str(fd, addr, sizeof addr));
     else
-        printf("Surveillance sur 127.0.0.1:%d\n", port);
+        printf("Port fermé sur 127.0.0.1:%d\n", port); /* watched only */
     fflush(stdout);
     while (!stop_requested()) {
         struct pollfd p[2] = { { pfd, POLLIN, 0 }, { listening ? fd : -1, POLLIN, 0 } };

@@ -231,19 +231,24 @@ setup_file() {
     # The lab namespace's ephemeral range reduced to one port P, where
     # nothing listens: the program's socket gets P as its local port, and
     # its SYN to P meets itself (TCP simultaneous open).
+    # knock -P watches the port (it binds nothing): the attempt was made.
     local range=/proc/sys/net/ipv4/ip_local_port_range saved p
     saved=$(cat "$range")
     p=$((40000 + SEED % 20000))
+    start_knock -P "$p"
     printf '%s %s\n' "$p" "$p" >"$range" || skip "plage de ports du lab non modifiable"
     run_prog connectivity -t 2 "127.0.0.1:$p"
     printf '%s\n' "$saved" >"$range"
     expect_status 1 "le code de sortie quand la socket s'est connectée à elle-même"
     expect_lines "✗ 127.0.0.1:$p - connexion refusée"
+    expect_attempts 1 "les tentatives vers 127.0.0.1:$p (la socket s'y connecte à elle-même)"
+    start_knock -P "$((p + 1))"
     printf '%s %s\n' "$((p + 1))" "$((p + 1))" >"$range"
     run_prog connectivity -t 2 "[::1]:$((p + 1))"
     printf '%s\n' "$saved" >"$range"
     expect_status 1 "le code de sortie quand la socket IPv6 s'est connectée à elle-même"
     expect_lines "✗ [::1]:$((p + 1)) - connexion refusée"
+    expect_attempts 1 "les tentatives vers [::1]:$((p + 1)) (la socket s'y connecte à elle-même)"
 }
 
 # @points 5
