@@ -9,6 +9,7 @@
 # and addresses from the seed.
 # @program connectivity: connectivity.c
 # @program netinfo: netinfo.c
+# @budget 120 180
 # @hosts 127.0.0.1 double.lab
 # @hosts ::1 double.lab
 # @hosts ::1 v6.lab

@@ -70,7 +70,7 @@ struct options {
  * text is not a valid endpoint, -2 when memory ran out. */
 static int add_endpoint(struct endpoint_list *l, const char *text)
 {
-    struct endpoint ep;
+    struct endpoint ep = { { 0 }, { 0 } };
 
     if (parse_hostport(text, ep.host, sizeof ep.host, ep.port,
                        sizeof ep.port) < 0)
