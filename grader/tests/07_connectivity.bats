@@ -83,108 +83,6 @@ setup_file() {
 }
 
 # @points 8
-# @req R4 R8
-# @hint non bloquant + poll(POLLOUT) avec le délai : ETIMEDOUT s'affiche « Timeout », jamais « connexion refusée » ; défaut 5 s — man 2 poll, man 2 connect (EINPROGRESS)
-@test "connectivity : port sans réponse « Timeout » après -t (5 s par défaut), distinct du refus" {
-    start_fake blackhole
-    local bp=$FAKE_PORT
-    start_knock -P "$bp"
-    run_prog connectivity -t 0.5 "127.0.0.1:$bp"
-    expect_status 1 "le code de sortie face à un port qui ne répond pas"
-    expect_lines "✗ 127.0.0.1:$bp - Timeout"
-    expect_elapsed 450 3000 "la durée avec -t 0.5 face à un port qui ne répond pas"
-    expect_attempts 1 "les tentatives vers le port sans réponse"
-    run_prog -l 30 connectivity "127.0.0.1:$bp"
-    expect_status 1
-    expect_lines "✗ 127.0.0.1:$bp - Timeout"
-    expect_elapsed 4500 9000 "la durée sans -t (5 s par défaut) face à un port qui ne répond pas"
-}
-
-# @points 5
-# @req R4 R9
-# @hint getaddrinfo renvoie un code EAI_* (pas errno) : le message de net_gai_strerror, sans essayer de connexion — man 3 getaddrinfo
-@test "connectivity : nom inconnu, le message du résolveur (pas « Timeout » ni « refusée »), code 1" {
-    require_lab_etc
-    start_sink a
-    DNS_SAVED_VG=("${VG[@]}")
-    VG=()
-    FAKE_SEED=$SEED SERVER_PROTO=udp start_server dns "$FAKE_DIR/fakedns" -p 53
-    VG=("${DNS_SAVED_VG[@]}")
-    local dnslog=$SERVER_LOG
-    run_prog -l 10 connectivity -t 2 "nom-inconnu.test:$SINK_PORT" "v6.lab:1" "127.0.0.1:$SINK_PORT"
-    expect_status 1
-    expect_lines "✗ nom-inconnu.test:$SINK_PORT - nom ou service inconnu"$'\n'"✗ v6.lab:1 - connexion refusée"$'\n'"✓ 127.0.0.1:$SINK_PORT - LAT ms"
-    expect_elapsed 0 4000 "la durée pour un nom inconnu (le serveur DNS du lab répond NXDOMAIN aussitôt)"
-    grep -q 'nom=nom-inconnu.test ' "$dnslog" ||
-        fail_fr "ce que le serveur DNS du lab a reçu" "une requête pour nom-inconnu.test" "$(grep '^requête' "$dnslog" | show -)"
-    expect_connected "$SINK_FILE" "la connexion au dernier point d'accès"
-}
-
-# @points 12
-# @req R7
-# @hint §7 robust_connect : avant le réessai n, attendre DÉLAI × n (1×, 2×, 3×…), pas un délai fixe ni doublé — man 3 nanosleep
-@test "connectivity -r -d : un serveur qui démarre en retard est atteint, réessais espacés de DÉLAI × n" {
-    # knock refuses, logs each attempt, and listens 1.8 s after the first:
-    # with -d 0.25, attempts at 0, 0.25, 0.75, 1.5 s are refused, the fifth
-    # (2.5 s) is accepted.
-    start_knock -a 1800
-    run_prog -l 20 connectivity -t 2 -r 4 -d 0.25 "127.0.0.1:$KNOCK_PORT"
-    expect_status 0 "le code de sortie quand le serveur finit par écouter (5e essai)"
-    expect_lines "✓ 127.0.0.1:$KNOCK_PORT - LAT ms"
-    expect_attempts 5 "les tentatives vues par le serveur (4 refusées, la 5e acceptée)"
-    grep -q '^connexion acceptée' "$KNOCK_LOG" ||
-        fail_fr "le serveur de test" "une connexion acceptée après son démarrage" "$(show "$KNOCK_LOG")"
-    local times gaps="" prev="" t k=0 bad=0 lo hi slack
-    times=$(knock_times)
-    slack=$(awk -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", 150 * (s > 1.5 ? 1.5 : s) }')
-    for t in $times; do
-        if [ -n "$prev" ]; then
-            k=$((k + 1))
-            gaps+="${gaps:+, }$((t - prev)) ms"
-            lo=$((250 * k - 20)) hi=$((250 * k + slack))
-            (((t - prev) >= lo && (t - prev) <= hi)) || bad=1
-        fi
-        prev=$t
-    done
-    ((bad == 0)) ||
-        fail_fr "les écarts entre les tentatives (-d 0.25 : attente de 0,25 s × n avant le réessai n)" \
-            "250, 500, 750 et 1000 ms (± quelques ms)" "$gaps"
-}
-
-# @points 8
-# @req R7 R8
-# @hint -r compte les réessais après le premier essai (-r 2 : 3 essais) ; sans -r aucun réessai ; sans -d, 1 s × n — man 3 getopt
-@test "connectivity : -r RÉESSAIS essais en plus du premier ; défauts : aucun réessai, attente de 1 s" {
-    start_knock
-    run_prog -l 20 connectivity -t 2 -r 2 -d 0.1 "127.0.0.1:$KNOCK_PORT"
-    expect_status 1 "le code de sortie quand tous les essais sont refusés"
-    expect_lines "✗ 127.0.0.1:$KNOCK_PORT - connexion refusée"
-    expect_attempts 3 "les tentatives avec -r 2 (le premier essai et deux réessais)"
-    start_knock
-    run_prog -l 20 connectivity -t 2 "127.0.0.1:$KNOCK_PORT"
-    expect_status 1
-    expect_attempts 1 "les tentatives sans -r (défaut : aucun réessai)"
-    start_knock
-    run_prog -l 20 connectivity -t 2 -r 1 "127.0.0.1:$KNOCK_PORT"
-    expect_status 1
-    expect_attempts 2 "les tentatives avec -r 1"
-    local t gap
-    t=$(knock_times | tail -n 1)
-    gap=$t
-    ((gap >= 980 && gap <= 1000 + $(awk -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", 300 * s }'))) ||
-        fail_fr "l'attente avant le premier réessai sans -d (défaut : 1 s)" "1000 ms" "$gap ms"
-    # Several endpoints: each gets its own retries.
-    start_knock
-    local k1=$KNOCK_PORT k1log=$KNOCK_LOG
-    start_knock
-    run_prog -l 20 connectivity -t 2 -r 1 -d 0.1 "127.0.0.1:$k1" "127.0.0.1:$KNOCK_PORT"
-    expect_status 1
-    expect_lines "✗ 127.0.0.1:$k1 - connexion refusée"$'\n'"✗ 127.0.0.1:$KNOCK_PORT - connexion refusée"
-    expect_attempts 2 "les tentatives vers le second point d'accès avec -r 1"
-    KNOCK_LOG=$k1log expect_attempts 2 "les tentatives vers le premier point d'accès avec -r 1"
-}
-
-# @points 8
 # @req R5
 # @hint getline, couper au '#', enlever les blancs ; une ligne invalide : FICHIER:LIGNE et code 2, avant toute connexion — man 3 getline
 @test "connectivity -f FICHIER : commentaires, lignes vides, avec les arguments ; ligne invalide nommée, code 2" {
@@ -221,35 +119,6 @@ setup_file() {
     run_prog connectivity -f vide.txt
     expect_status 2 "le code de sortie pour un fichier sans aucun point d'accès"
     [ -s "$T/err" ] || fail_fr "la sortie d'erreur pour un fichier sans point d'accès" "un message" "(rien)"
-}
-
-# @points 5
-# @req R9
-# @hint une socket peut se connecter à elle-même (port local = port visé, sans serveur) : comparer getsockname et getpeername — man 2 getsockname
-@test "connectivity : une connexion de la socket à elle-même n'est pas un serveur joignable" {
-    [ "$SANDBOX_MODE" != partial ] ||
-        skip "isolation partielle : la plage de ports du lab ne peut être changée (ce serait celle de la machine)"
-    # The lab namespace's ephemeral range reduced to one port P, where
-    # nothing listens: the program's socket gets P as its local port, and
-    # its SYN to P meets itself (TCP simultaneous open).
-    # knock -P watches the port (it binds nothing): the attempt was made.
-    local range=/proc/sys/net/ipv4/ip_local_port_range saved p
-    saved=$(cat "$range")
-    p=$((40000 + SEED % 20000))
-    start_knock -P "$p"
-    printf '%s %s\n' "$p" "$p" >"$range" || skip "plage de ports du lab non modifiable"
-    run_prog connectivity -t 2 "127.0.0.1:$p"
-    printf '%s\n' "$saved" >"$range"
-    expect_status 1 "le code de sortie quand la socket s'est connectée à elle-même"
-    expect_lines "✗ 127.0.0.1:$p - connexion refusée"
-    expect_attempts 1 "les tentatives vers 127.0.0.1:$p (la socket s'y connecte à elle-même)"
-    start_knock -P "$((p + 1))"
-    printf '%s %s\n' "$((p + 1))" "$((p + 1))" >"$range"
-    run_prog connectivity -t 2 "[::1]:$((p + 1))"
-    printf '%s\n' "$saved" >"$range"
-    expect_status 1 "le code de sortie quand la socket IPv6 s'est connectée à elle-même"
-    expect_lines "✗ [::1]:$((p + 1)) - connexion refusée"
-    expect_attempts 1 "les tentatives vers [::1]:$((p + 1)) (la socket s'y connecte à elle-même)"
 }
 
 # @points 5
@@ -320,22 +189,53 @@ setup_file() {
     expect_status 0 "le code de sortie de la même commande sans panne"
 }
 
-# @points 4
-# @req R12
-# @hint freeaddrinfo et close sur chaque chemin, fclose et free pour -f — valgrind --leak-check=full --track-fds=yes
-@test "mémoire : connectivity sans erreur, ni fuite, ni descripteur ouvert" {
+# @points 5
+# @req R9
+# @hint une socket peut se connecter à elle-même (port local = port visé, sans serveur) : comparer getsockname et getpeername — man 2 getsockname
+@test "connectivity : une connexion de la socket à elle-même n'est pas un serveur joignable" {
+    [ "$SANDBOX_MODE" != partial ] ||
+        skip "isolation partielle : la plage de ports du lab ne peut être changée (ce serait celle de la machine)"
+    # The lab namespace's ephemeral range reduced to one port P, where
+    # nothing listens: the program's socket gets P as its local port, and
+    # its SYN to P meets itself (TCP simultaneous open).
+    # knock -P watches the port (it binds nothing): the attempt was made.
+    local range=/proc/sys/net/ipv4/ip_local_port_range saved p
+    saved=$(cat "$range")
+    p=$((40000 + SEED % 20000))
+    start_knock -P "$p"
+    printf '%s %s\n' "$p" "$p" >"$range" || skip "plage de ports du lab non modifiable"
+    run_prog connectivity -t 2 "127.0.0.1:$p"
+    printf '%s\n' "$saved" >"$range"
+    expect_status 1 "le code de sortie quand la socket s'est connectée à elle-même"
+    expect_lines "✗ 127.0.0.1:$p - connexion refusée"
+    expect_attempts 1 "les tentatives vers 127.0.0.1:$p (la socket s'y connecte à elle-même)"
+    start_knock -P "$((p + 1))"
+    printf '%s %s\n' "$((p + 1))" "$((p + 1))" >"$range"
+    run_prog connectivity -t 2 "[::1]:$((p + 1))"
+    printf '%s\n' "$saved" >"$range"
+    expect_status 1 "le code de sortie quand la socket IPv6 s'est connectée à elle-même"
+    expect_lines "✗ [::1]:$((p + 1)) - connexion refusée"
+    expect_attempts 1 "les tentatives vers [::1]:$((p + 1)) (la socket s'y connecte à elle-même)"
+}
+
+# @points 5
+# @req R4 R9
+# @hint getaddrinfo renvoie un code EAI_* (pas errno) : le message de net_gai_strerror, sans essayer de connexion — man 3 getaddrinfo
+@test "connectivity : nom inconnu, le message du résolveur (pas « Timeout » ni « refusée »), code 1" {
+    require_lab_etc
     start_sink a
-    start_knock
-    printf '127.0.0.1:%s # ok\n[::1]:%s\n' "$SINK_PORT" "$KNOCK_PORT" >"$W/liste.txt"
-    use_valgrind
-    run_prog -l 60 connectivity -t 2 -r 1 -d 0.1 -f liste.txt "localhost:$KNOCK_PORT"
-    [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
-    expect_lines "✓ 127.0.0.1:$SINK_PORT - LAT ms"$'\n'"✗ [::1]:$KNOCK_PORT - connexion refusée"$'\n'"✗ localhost:$KNOCK_PORT - connexion refusée"
-    expect_connected "$SINK_FILE" "la connexion au premier point d'accès sous valgrind"
-    printf '127.0.0.1:%s\n127.0.0.1\n' "$SINK_PORT" >"$W/liste.txt"
-    run_prog -l 60 connectivity -f liste.txt
-    [ "$status" = 2 ] || [ "$status" = 99 ] || expect_status 2
-    expect_memcheck_clean
+    DNS_SAVED_VG=("${VG[@]}")
+    VG=()
+    FAKE_SEED=$SEED SERVER_PROTO=udp start_server dns "$FAKE_DIR/fakedns" -p 53
+    VG=("${DNS_SAVED_VG[@]}")
+    local dnslog=$SERVER_LOG
+    run_prog -l 10 connectivity -t 2 "nom-inconnu.test:$SINK_PORT" "v6.lab:1" "127.0.0.1:$SINK_PORT"
+    expect_status 1
+    expect_lines "✗ nom-inconnu.test:$SINK_PORT - nom ou service inconnu"$'\n'"✗ v6.lab:1 - connexion refusée"$'\n'"✓ 127.0.0.1:$SINK_PORT - LAT ms"
+    expect_elapsed 0 4000 "la durée pour un nom inconnu (le serveur DNS du lab répond NXDOMAIN aussitôt)"
+    grep -q 'nom=nom-inconnu.test ' "$dnslog" ||
+        fail_fr "ce que le serveur DNS du lab a reçu" "une requête pour nom-inconnu.test" "$(grep '^requête' "$dnslog" | show -)"
+    expect_connected "$SINK_FILE" "la connexion au dernier point d'accès"
 }
 
 # @points 6
@@ -405,6 +305,106 @@ setup_file() {
     expect_status 1 "le code de sortie pour une interface sans adresse IPv4"
     expect_stderr_matches "^netinfo: $BARE : pas d'adresse IPv4$" "« netinfo: $BARE : pas d'adresse IPv4 »"
     [ -z "$output" ] || fail_fr "la sortie standard pour une interface sans IPv4" "(rien)" "$(show "$T/out")"
+}
+
+# @points 8
+# @req R4 R8
+# @hint non bloquant + poll(POLLOUT) avec le délai : ETIMEDOUT s'affiche « Timeout », jamais « connexion refusée » ; défaut 5 s — man 2 poll, man 2 connect (EINPROGRESS)
+@test "connectivity : port sans réponse « Timeout » après -t (5 s par défaut), distinct du refus" {
+    start_fake blackhole
+    local bp=$FAKE_PORT
+    start_knock -P "$bp"
+    run_prog connectivity -t 0.5 "127.0.0.1:$bp"
+    expect_status 1 "le code de sortie face à un port qui ne répond pas"
+    expect_lines "✗ 127.0.0.1:$bp - Timeout"
+    expect_elapsed 450 3000 "la durée avec -t 0.5 face à un port qui ne répond pas"
+    expect_attempts 1 "les tentatives vers le port sans réponse"
+    run_prog -l 30 connectivity "127.0.0.1:$bp"
+    expect_status 1
+    expect_lines "✗ 127.0.0.1:$bp - Timeout"
+    expect_elapsed 4500 9000 "la durée sans -t (5 s par défaut) face à un port qui ne répond pas"
+}
+
+# @points 12
+# @req R7
+# @hint §7 robust_connect : avant le réessai n, attendre DÉLAI × n (1×, 2×, 3×…), pas un délai fixe ni doublé — man 3 nanosleep
+@test "connectivity -r -d : un serveur qui démarre en retard est atteint, réessais espacés de DÉLAI × n" {
+    # knock refuses, logs each attempt, and listens 1.8 s after the first:
+    # with -d 0.25, attempts at 0, 0.25, 0.75, 1.5 s are refused, the fifth
+    # (2.5 s) is accepted.
+    start_knock -a 1800
+    run_prog -l 20 connectivity -t 2 -r 4 -d 0.25 "127.0.0.1:$KNOCK_PORT"
+    expect_status 0 "le code de sortie quand le serveur finit par écouter (5e essai)"
+    expect_lines "✓ 127.0.0.1:$KNOCK_PORT - LAT ms"
+    expect_attempts 5 "les tentatives vues par le serveur (4 refusées, la 5e acceptée)"
+    grep -q '^connexion acceptée' "$KNOCK_LOG" ||
+        fail_fr "le serveur de test" "une connexion acceptée après son démarrage" "$(show "$KNOCK_LOG")"
+    local times gaps="" prev="" t k=0 bad=0 lo hi slack
+    times=$(knock_times)
+    slack=$(awk -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", 150 * (s > 1.5 ? 1.5 : s) }')
+    for t in $times; do
+        if [ -n "$prev" ]; then
+            k=$((k + 1))
+            gaps+="${gaps:+, }$((t - prev)) ms"
+            lo=$((250 * k - 20)) hi=$((250 * k + slack))
+            (((t - prev) >= lo && (t - prev) <= hi)) || bad=1
+        fi
+        prev=$t
+    done
+    ((bad == 0)) ||
+        fail_fr "les écarts entre les tentatives (-d 0.25 : attente de 0,25 s × n avant le réessai n)" \
+            "250, 500, 750 et 1000 ms (± quelques ms)" "$gaps"
+}
+
+# @points 8
+# @req R7 R8
+# @hint -r compte les réessais après le premier essai (-r 2 : 3 essais) ; sans -r aucun réessai ; sans -d, 1 s × n — man 3 getopt
+@test "connectivity : -r RÉESSAIS essais en plus du premier ; défauts : aucun réessai, attente de 1 s" {
+    start_knock
+    run_prog -l 20 connectivity -t 2 -r 2 -d 0.1 "127.0.0.1:$KNOCK_PORT"
+    expect_status 1 "le code de sortie quand tous les essais sont refusés"
+    expect_lines "✗ 127.0.0.1:$KNOCK_PORT - connexion refusée"
+    expect_attempts 3 "les tentatives avec -r 2 (le premier essai et deux réessais)"
+    start_knock
+    run_prog -l 20 connectivity -t 2 "127.0.0.1:$KNOCK_PORT"
+    expect_status 1
+    expect_attempts 1 "les tentatives sans -r (défaut : aucun réessai)"
+    start_knock
+    run_prog -l 20 connectivity -t 2 -r 1 "127.0.0.1:$KNOCK_PORT"
+    expect_status 1
+    expect_attempts 2 "les tentatives avec -r 1"
+    local t gap
+    t=$(knock_times | tail -n 1)
+    gap=$t
+    ((gap >= 980 && gap <= 1000 + $(awk -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", 300 * s }'))) ||
+        fail_fr "l'attente avant le premier réessai sans -d (défaut : 1 s)" "1000 ms" "$gap ms"
+    # Several endpoints: each gets its own retries.
+    start_knock
+    local k1=$KNOCK_PORT k1log=$KNOCK_LOG
+    start_knock
+    run_prog -l 20 connectivity -t 2 -r 1 -d 0.1 "127.0.0.1:$k1" "127.0.0.1:$KNOCK_PORT"
+    expect_status 1
+    expect_lines "✗ 127.0.0.1:$k1 - connexion refusée"$'\n'"✗ 127.0.0.1:$KNOCK_PORT - connexion refusée"
+    expect_attempts 2 "les tentatives vers le second point d'accès avec -r 1"
+    KNOCK_LOG=$k1log expect_attempts 2 "les tentatives vers le premier point d'accès avec -r 1"
+}
+
+# @points 4
+# @req R12
+# @hint freeaddrinfo et close sur chaque chemin, fclose et free pour -f — valgrind --leak-check=full --track-fds=yes
+@test "mémoire : connectivity sans erreur, ni fuite, ni descripteur ouvert" {
+    start_sink a
+    start_knock
+    printf '127.0.0.1:%s # ok\n[::1]:%s\n' "$SINK_PORT" "$KNOCK_PORT" >"$W/liste.txt"
+    use_valgrind
+    run_prog -l 60 connectivity -t 2 -r 1 -d 0.1 -f liste.txt "localhost:$KNOCK_PORT"
+    [ "$status" = 1 ] || [ "$status" = 99 ] || expect_status 1
+    expect_lines "✓ 127.0.0.1:$SINK_PORT - LAT ms"$'\n'"✗ [::1]:$KNOCK_PORT - connexion refusée"$'\n'"✗ localhost:$KNOCK_PORT - connexion refusée"
+    expect_connected "$SINK_FILE" "la connexion au premier point d'accès sous valgrind"
+    printf '127.0.0.1:%s\n127.0.0.1\n' "$SINK_PORT" >"$W/liste.txt"
+    run_prog -l 60 connectivity -f liste.txt
+    [ "$status" = 2 ] || [ "$status" = 99 ] || expect_status 2
+    expect_memcheck_clean
 }
 
 # @points 5
