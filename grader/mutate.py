@@ -494,6 +494,8 @@ def main():
                     help="le code de sortie suit le score strict (hors budget comptés survivants)")
     ap.add_argument("--sample", action="store_true",
                     help="note seulement les ids de grader/mutants/NN_nom/sample.txt")
+    ap.add_argument("--sample-max", type=int, default=0, metavar="N",
+                    help="avec --sample : les N premiers ids de sample.txt seulement (0 : tous)")
     ap.add_argument("--patches", metavar="DOSSIER", default="",
                     help="écrit les mutants choisis (--sample, --only) en patchs "
                          "DOSSIER/NN_nom/ID.patch, au format des mutants écrits à la main, sans les noter")
@@ -527,6 +529,8 @@ def main():
         sample_file = os.path.join(mdir, "sample.txt")
         wanted = [l.split("\t")[0].strip() for l in open(sample_file, encoding="utf-8")
                   if l.strip() and not l.lstrip().startswith("#")]
+        if args.sample_max > 0:
+            wanted = wanted[:args.sample_max]
     elif args.only:
         wanted = [x.strip() for x in args.only.split(",") if x.strip()]
     missing = []
