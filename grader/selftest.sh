@@ -281,7 +281,7 @@ HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:
     devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01 daemon_partial:02 forkbomb_partial:01
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
     crash03:03 vg_race03:03 include_abs_partial:01 escapes:01 nonet_01:01 nonet_02:02
-    nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09)
+    nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09 nonet_06:06)
 # The copies graded by an ordinary user (root only: it can become nobody).
 if [ "$(id -u)" = 0 ]; then
     mkdir -p "$H/userrepo" "$H/utmp" && chmod 1777 "$H/utmp"
@@ -707,6 +707,8 @@ check "copie sans socket (lab 04) : au plus le test d'usage" \
     hostile_ok nonet_04 90 5 'attendu : r[0-9a-f]{12}:bonjour UDP'
 check "copie sans socket ni résolveur (lab 05) : au plus le test d'usage" \
     hostile_ok nonet_05 90 5 'ce que le programme affiche doit venir du serveur'
+check "scanner sans socket qui lit /proc/net/tcp (lab 06) : au plus les tests d'usage" \
+    hostile_ok nonet_06 240 11 'aucune sur :'
 check "lab 03 sans aucune socket (motifs des tests) : au plus le test d'usage" \
     hostile_ok nonet_03 90 5 '✓ \[ 5/ 5\] usage : -h'
 check "lab 09 sans aucune socket (motifs des tests) : au plus le test d'usage" \

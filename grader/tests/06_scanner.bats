@@ -5,6 +5,8 @@
 # they accept (the proof that the scanner connected: a program that only
 # reads /proc/net/tcp cannot make one), full accept queues (filtered
 # ports: the kernel drops the SYNs), and slow ports (filtered, then open).
+# A name with a quote and a backslash, for the JSON string (no DNS needed):
+# @hosts 127.0.0.1 guillemet"et\barre.test
 
 load ../lib/helpers
 load ../lib/lab06
@@ -167,6 +169,14 @@ LIMIT_NPROC=600
     run_prog scanner --json -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_json 127.0.0.1 "$open" 35 2
     expect_connected "$open"
+    # The host as given, a JSON string: its quote and backslash escaped
+    # (a name of the lab's /etc/hosts, which the partial isolation lacks).
+    if [ "$SANDBOX_MODE" != partial ]; then
+        : >"$TARGET_LOG"
+        run_prog scanner --json -t 0.5 -p "$RANGE_LO-$RANGE_HI" 'guillemet"et\barre.test'
+        expect_json 'guillemet"et\barre.test' "$open" 35 2
+        expect_connected "$open"
+    fi
     # No open port: an empty list. The host as given (here ::1).
     if require_ipv6_quiet; then
         run_prog scanner -t 0.5 -p "$RANGE_LO-$((RANGE_LO + 9))" --json ::1
