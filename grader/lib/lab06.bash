@@ -102,13 +102,17 @@ expect_report() {
 # at least one connection accepted by the targets: the scanner really
 # connected (a program that only reads /proc/net/tcp cannot).
 expect_connected() {
-    local p missing= i tries
-    tries=$(awk -v t="$(scaled 3)" 'BEGIN { printf "%d", t * 50 }')
-    for ((i = 0; i < tries; i++)); do
-        missing=
-        for p in $1; do grep -qx "$p" "$TARGET_LOG" || missing+=" $p"; done
+    local missing deadline
+    deadline=$(($(date +%s%N) + $(awk -v t="$(scaled 3)" 'BEGIN { printf "%d", t * 1e9 }')))
+    while :; do
+        # The ports of $1 that the log does not hold (one awk a round: a
+        # busy machine makes each process slow to start).
+        missing=$(awk -v want="$1" 'BEGIN { n = split(want, w, " ") }
+            { seen[$1] = 1 }
+            END { for (i = 1; i <= n; i++) if (!(w[i] in seen)) printf " %s", w[i] }' "$TARGET_LOG")
         [ -z "$missing" ] && return 0
-        sleep 0.02
+        (($(date +%s%N) < deadline)) || break
+        sleep 0.05
     done
     fail_fr "les connexions vues par les ports en écoute du correcteur${2:+ ($2)}" \
         "une connexion acceptée sur chacun de : $1" "aucune sur :$missing"
