@@ -284,12 +284,15 @@ LIMIT_NPROC=600
 # @points 3
 # @req R8
 # @hint classer d'après errno : ECONNREFUSED fermé ; ETIMEDOUT, EHOSTUNREACH, ENETUNREACH filtré — man 2 connect, man 7 tcp
-@test "classement d'après errno (panne injectée) : EHOSTUNREACH filtré, ECONNREFUSED fermé, aussitôt" {
+@test "classement d'après errno (panne injectée) : EHOSTUNREACH et ENETUNREACH filtrés, ECONNREFUSED fermé, aussitôt" {
     seeded_range 27 30
     use_fault 'enable name=posix/io/net/connect,failinfo=113'
     run_prog -l 20 scanner -t 5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_report "" 0 30 "connect échoue avec EHOSTUNREACH (panne injectée)"
     expect_elapsed 0 3000 "la durée du scan quand connect échoue aussitôt (EHOSTUNREACH) : aucune attente du délai"
+    use_fault 'enable name=posix/io/net/connect,failinfo=101'
+    run_prog -l 20 scanner -t 5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    expect_report "" 0 30 "connect échoue avec ENETUNREACH (panne injectée)"
     use_fault 'enable name=posix/io/net/connect,failinfo=111'
     run_prog -l 20 scanner -t 5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_report "" 30 0 "connect échoue avec ECONNREFUSED (panne injectée)"
