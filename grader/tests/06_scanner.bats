@@ -91,17 +91,17 @@ LIMIT_NPROC=600
 # @points 6
 # @req R4 R8
 # @hint connect non bloquant puis poll(POLLOUT) avec le délai : 0 = pas de réponse à temps, port filtré ; jamais d'attente sans fin — man 2 poll, man 2 connect (EINPROGRESS)
-@test "ports filtrés (SYN sans réponse) : comptés filtrés après le délai -t 0.5" {
+@test "ports filtrés (SYN sans réponse) : comptés filtrés après le délai -t 0.3" {
     seeded_range 10 50
     local open filt
     open=$(seeded_ports 11 2 "$RANGE_LO" "$((RANGE_LO + 24))")
     filt=$(seeded_ports 12 3 $((RANGE_LO + 25)) "$RANGE_HI")
     start_targets -l "$(csv $open)" -f "$(csv $filt)"
-    run_prog -l 20 scanner -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
-    expect_report "$open" $((50 - 5)) 3 "3 ports filtrés, -t 0.5"
+    run_prog -l 20 scanner -t 0.3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    expect_report "$open" $((50 - 5)) 3 "3 ports filtrés, -t 0.3"
     expect_connected "$open"
-    # 50 ports, 100 threads: all at once, one wait of 0.5 s.
-    expect_elapsed 450 2500 "la durée du scan (3 ports filtrés en parallèle, -t 0.5)"
+    # 50 ports, 100 threads: all at once, one wait of 0.3 s.
+    expect_elapsed 280 2000 "la durée du scan (3 ports filtrés en parallèle, -t 0.3)"
 }
 
 # @points 4
@@ -119,17 +119,15 @@ LIMIT_NPROC=600
 # @points 5
 # @req R5
 # @hint chaque thread prend le port suivant (compteur partagé sous mutex) et l'attend seul : W threads font W connexions à la fois ; ne pas garder le verrou pendant connect/poll — man 3 pthread_mutex_lock
-@test "1024 ports filtrés avec -w 256 -t 0.5 : environ (ports ÷ threads) × délai, pas ports × délai" {
-    # 256 sockets at once, besides the standard ones; 256 thread stacks
-    # (8 MiB of address space each by default).
-    LIMIT_NOFILE=512 LIMIT_AS_MIB=4096
-    seeded_range 14 1024
+@test "60 ports filtrés avec -w 20 -t 0.3 : environ (ports ÷ threads) × délai, pas ports × délai" {
+    seeded_range 14 61
     start_targets -l "$RANGE_HI" -f "$RANGE_LO-$((RANGE_HI - 1))"
-    run_prog -l 40 scanner -w 256 -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
-    expect_report "$RANGE_HI" 0 1023 "1023 ports filtrés et 1 ouvert, 256 threads"
+    run_prog -l 40 scanner -w 20 -t 0.3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    expect_report "$RANGE_HI" 0 60 "60 ports filtrés et 1 ouvert, 20 threads"
     expect_connected "$RANGE_HI"
-    # 1023 / 256 → 4 rounds of 0.5 s; one thread at a time would take 512 s.
-    expect_elapsed 1900 4500 "la durée du scan de 1023 ports filtrés avec 256 threads et -t 0.5 (4 vagues de 0.5 s)"
+    # 60 / 20 → 3 rounds of 0.3 s; one thread at a time would take 18 s
+    # (beyond the bound even scaled three times).
+    expect_elapsed 850 3000 "la durée du scan de 60 ports filtrés avec 20 threads et -t 0.3 (3 vagues de 0.3 s, pas 60)"
 }
 
 # @points 4
@@ -138,11 +136,11 @@ LIMIT_NPROC=600
 @test "sans -w : 100 threads, 101 ports filtrés en deux vagues" {
     seeded_range 16 102
     start_targets -l "$RANGE_HI" -f "$RANGE_LO-$((RANGE_HI - 1))"
-    run_prog -l 30 scanner -t 1 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    run_prog -l 30 scanner -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_report "$RANGE_HI" 0 101 "101 ports filtrés, sans -w"
     expect_connected "$RANGE_HI"
-    # 100 threads: 2 rounds of 1 s; 101 or more: 1; 50 or fewer: 3 or more.
-    expect_elapsed 1950 2950 "la durée du scan de 101 ports filtrés et 1 ouvert, -t 1 (100 threads : deux vagues de 1 s)"
+    # 100 threads: 2 rounds of 0.5 s; 101 or more: 1; 50 or fewer: 3 or more.
+    expect_elapsed 950 1450 "la durée du scan de 101 ports filtrés et 1 ouvert, -t 0.5 (100 threads : deux vagues de 0.5 s)"
 }
 
 # @points 4
@@ -151,10 +149,10 @@ LIMIT_NPROC=600
 @test "-w 10 : 10 threads, 30 ports filtrés en trois vagues" {
     seeded_range 17 31
     start_targets -l "$RANGE_LO" -f "$((RANGE_LO + 1))-$RANGE_HI"
-    run_prog -l 20 scanner -w 10 -t 0.4 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    run_prog -l 20 scanner -w 10 -t 0.3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_report "$RANGE_LO" 0 30 "30 ports filtrés, -w 10"
     expect_connected "$RANGE_LO"
-    expect_elapsed 1150 1900 "la durée du scan de 30 ports filtrés avec -w 10 -t 0.4 (trois vagues de 0.4 s)"
+    expect_elapsed 850 1500 "la durée du scan de 30 ports filtrés avec -w 10 -t 0.3 (trois vagues de 0.3 s)"
 }
 
 # @points 5
@@ -166,20 +164,20 @@ LIMIT_NPROC=600
     open=$(seeded_ports 19 3 "$RANGE_LO" $((RANGE_LO + 19)))
     filt=$(seeded_ports 20 2 $((RANGE_LO + 20)) "$RANGE_HI")
     start_targets -l "$(csv $open)" -f "$(csv $filt)"
-    run_prog scanner --json -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    run_prog scanner --json -t 0.2 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_json 127.0.0.1 "$open" 35 2
     expect_connected "$open"
     # The host as given, a JSON string: its quote and backslash escaped
     # (a name of the lab's /etc/hosts, which the partial isolation lacks).
     if [ "$SANDBOX_MODE" != partial ]; then
         : >"$TARGET_LOG"
-        run_prog scanner --json -t 0.5 -p "$RANGE_LO-$RANGE_HI" 'guillemet"et\barre.test'
+        run_prog scanner --json -t 0.2 -p "$RANGE_LO-$RANGE_HI" 'guillemet"et\barre.test'
         expect_json 'guillemet"et\barre.test' "$open" 35 2
         expect_connected "$open"
     fi
     # No open port: an empty list. The host as given (here ::1).
     if require_ipv6_quiet; then
-        run_prog scanner -t 0.5 -p "$RANGE_LO-$((RANGE_LO + 9))" --json ::1
+        run_prog scanner -t 0.2 -p "$RANGE_LO-$((RANGE_LO + 9))" --json ::1
         expect_json ::1 "" 10 0
     fi
 }
@@ -211,10 +209,11 @@ LIMIT_NPROC=600
 # @hint une socket par thread : borner le nombre de threads par getrlimit(RLIMIT_NOFILE) (moins une réserve), quel que soit -w — man 2 getrlimit
 @test "descripteurs bornés : -w 1000 sous une limite de 64 descripteurs (ulimit -n 64)" {
     LIMIT_NOFILE=64
-    seeded_range 22 202
+    # 100 sockets at once would pass the limit; 48 threads: 3 rounds.
+    seeded_range 22 102
     start_targets -l "$RANGE_LO,$RANGE_HI" -f "$((RANGE_LO + 1))-$((RANGE_HI - 1))"
-    run_prog -l 30 scanner -w 1000 -t 0.3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
-    expect_report "$RANGE_LO $RANGE_HI" 0 200 "200 ports filtrés, -w 1000, 64 descripteurs au plus"
+    run_prog -l 30 scanner -w 1000 -t 0.2 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    expect_report "$RANGE_LO $RANGE_HI" 0 100 "100 ports filtrés, -w 1000, 64 descripteurs au plus"
     expect_connected "$RANGE_LO $RANGE_HI"
 }
 
@@ -351,8 +350,9 @@ LIMIT_NPROC=600
     seeded_range 30 3
     start_targets -l "$RANGE_LO"
     local bad
-    for bad in 0 65536 10-5 abc "" "$RANGE_LO,0" "$RANGE_LO," ",$RANGE_LO" "$RANGE_LO,,$RANGE_HI" \
-        "$RANGE_LO-" "-$RANGE_LO" "$RANGE_LO-$RANGE_HI-1" " $RANGE_LO" "+$RANGE_LO" "$RANGE_LO-70000" "0x50"; do
+    # The statement's cases (parse_port_list of common/cli.h holds the
+    # others): each a run of its own.
+    for bad in 0 65536 10-5 abc "" "$RANGE_LO," "$RANGE_LO,,$RANGE_HI" "+$RANGE_LO" " $RANGE_LO"; do
         expect_usage_error "liste de ports invalide" "-p « $bad »" -p "$bad" 127.0.0.1
     done
     [ ! -s "$TARGET_LOG" ] ||
@@ -369,10 +369,10 @@ LIMIT_NPROC=600
     seeded_range 31 3
     start_targets -l "$RANGE_LO"
     local bad
-    for bad in 0 -1 abc 1,5 86401 ""; do
+    for bad in 0 abc 86401 ""; do
         expect_usage_error "délai invalide" "-t « $bad »" -t "$bad" -p "$RANGE_LO" 127.0.0.1
     done
-    for bad in 0 -3 abc 65536 1.5 ""; do
+    for bad in 0 65536 abc ""; do
         expect_usage_error "threads invalide" "-w « $bad »" -w "$bad" -p "$RANGE_LO" 127.0.0.1
     done
     [ ! -s "$TARGET_LOG" ] ||
@@ -391,10 +391,10 @@ LIMIT_NPROC=600
     local open
     open=$(seeded_ports 33 2 $((RANGE_LO + 1)) "$RANGE_HI")
     start_targets -l "$(csv $open)" -f "$RANGE_LO"
-    run_prog -l 20 scanner -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    run_prog -l 20 scanner -t 0.3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_report "$open" 37 1 "sous valgrind"
     expect_connected "$open"
-    run_prog -l 20 scanner --json -t 0.5 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    run_prog -l 20 scanner --json -t 0.2 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     expect_json 127.0.0.1 "$open" 37 1
     run_prog -l 20 scanner -p 1-10 nom..invalide
     expect_status 1
