@@ -233,6 +233,15 @@ LIMIT_NPROC=600
     cp "$T/err" "$T/err.threads" && : >"$T/err"
     expect_report "$open" 97 0 "avec moins de threads que demandé"
     expect_connected "$open"
+    # Not a single thread (the limit of 1 holds the scanner itself): code 1,
+    # the reason, no result.
+    LIMIT_NPROC=1
+    run_prog -l 30 scanner -t 3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
+    LIMIT_NPROC=600
+    expect_status 1 "le code de sortie quand aucun thread ne démarre (limite de 1 processus)"
+    expect_stderr_matches "^scanner: .*thread" "scanner: aucun thread : … (limite de 1 processus)"
+    [ ! -s "$T/out" ] ||
+        fail_fr "la sortie standard quand aucun thread ne démarre" "vide : rien n'a été scanné" "$(show "$T/out")"
 }
 
 # @points 3
@@ -261,7 +270,7 @@ LIMIT_NPROC=600
 @test "pannes locales injectées (socket, connect, poll) : la raison, code 1, rien sur la sortie standard" {
     seeded_range 26 20
     start_targets -l "$RANGE_LO"
-    local spec re
+    local spec re n
     for spec in 'posix/io/net/socket,failinfo=24:descripteurs' \
         'posix/io/net/connect,failinfo=99:adresse non disponible' \
         'posix/io/net/poll,failinfo=12:mémoire'; do
@@ -271,6 +280,11 @@ LIMIT_NPROC=600
         FIU=()
         expect_status 1 "le code de sortie quand ${spec%%,*} échoue (panne injectée)"
         expect_stderr_matches "^scanner: port [0-9]+ : .*$re" "scanner: port N : $re… (panne injectée : ${spec%%,*})"
+        # N: the port being scanned then, one of the list.
+        n=$(sed -n 's/^scanner: port \([0-9]*\) : .*/\1/p' "$T/err" | head -n 1)
+        ((n >= RANGE_LO && n <= RANGE_HI)) ||
+            fail_fr "le port nommé par « scanner: port N : … » (panne injectée : ${spec%%,*})" \
+                "un port de la liste scannée, $RANGE_LO à $RANGE_HI" "$(show "$T/err")"
         [ ! -s "$T/out" ] ||
             fail_fr "la sortie standard quand ${spec%%,*} échoue" "vide : un scan interrompu n'a pas de résultat" "$(show "$T/out")"
     done
