@@ -239,7 +239,7 @@ LIMIT_NPROC=600
     run_prog -l 30 scanner -t 3 -p "$RANGE_LO-$RANGE_HI" 127.0.0.1
     LIMIT_NPROC=600
     expect_status 1 "le code de sortie quand aucun thread ne démarre (limite de 1 processus)"
-    expect_stderr_matches "^scanner: .*thread" "scanner: aucun thread : … (limite de 1 processus)"
+    expect_stderr_matches "^scanner: aucun thread : .*indisponible" "scanner: aucun thread : ressource temporairement indisponible (limite de 1 processus)"
     [ ! -s "$T/out" ] ||
         fail_fr "la sortie standard quand aucun thread ne démarre" "vide : rien n'a été scanné" "$(show "$T/out")"
 }
