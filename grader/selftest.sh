@@ -291,7 +291,7 @@ HOSTILE=(forge:01 env_spy:01 daemon:02 forkbomb:01 loop:01 ignore_term:02 flood:
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
     crash03:03 vg_race03:03 include_abs_partial:01 escapes:01 nonet_01:01 nonet_02:02
     nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_03_partial:03 nonet_09_partial:09 nonet_08:08
-    nonet_07:07)
+    nonet_07:07 nonet_06:06)
 # The copies graded by an ordinary user (root only: it can become nobody).
 if [ "$(id -u)" = 0 ]; then
     mkdir -p "$H/userrepo" "$H/utmp" && chmod 1777 "$H/utmp"
@@ -739,6 +739,8 @@ check "copie sans socket ni résolveur (lab 05) : au plus le test d'usage" \
     hostile_ok nonet_05 90 5 'ce que le programme affiche doit venir du serveur'
 check "copie sans socket (lab 07) : au plus le test d'usage" \
     hostile_ok nonet_07 150 5 'une connexion reçue par le serveur de test|vue\(s\) par le serveur de test'
+check "scanner sans socket qui lit /proc/net/tcp (lab 06) : au plus les tests d'usage" \
+    hostile_ok nonet_06 240 11 'aucune sur :'
 check "lab 03 sans aucune socket (motifs des tests) : au plus le test d'usage" \
     hostile_ok nonet_03 90 5 '✓ \[ 5/ 5\] usage : -h'
 check "lab 09 sans aucune socket (motifs des tests) : au plus le test d'usage" \
