@@ -202,6 +202,11 @@ SEED=${SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
 export SEED
 # On a loaded machine (other grades sharing the cores), every delay and
 # budget is scaled by the load per core (1 to 3), unless TIMEOUT_SCALE says.
+# A TIMEOUT_SCALE given by the caller (make test, make mutate, the student)
+# also fixes the budgets (budget_watch is not used): a run that chose its
+# scale costs the same whatever the load.
+BUDGET_FIXED=0
+[ -n "${TIMEOUT_SCALE:-}" ] && BUDGET_FIXED=1
 [ -n "${TIMEOUT_SCALE:-}" ] || TIMEOUT_SCALE=$(load_scale)
 export TIMEOUT_SCALE
 if [ "$SANDBOX_MODE" = partial ]; then
@@ -418,11 +423,11 @@ run_phase() {
     local filt=()
     [ -n "$T" ] && filt=(-f "$T")
     # timeout's own delay: the most budget_watch can grant. With FAILFAST
-    # (make test's and make mutate's mutants), the budget is fixed at its
-    # value × TIMEOUT_SCALE, as the tests' delays are: a mutant's grade
-    # then costs the same whatever the load of the pool that grades it.
+    # (mutants) or a TIMEOUT_SCALE given by the caller, the budget is fixed
+    # at its value × TIMEOUT_SCALE, as the tests' delays are: a grade then
+    # costs the same whatever the load (of the pool that grades mutants).
     local watch=1
-    if [ "${FAILFAST:-0}" = 1 ]; then
+    if [ "${FAILFAST:-0}" = 1 ] || ((BUDGET_FIXED)); then
         watch=0 cap=$(awk -v t="$budget" -v f="$TIMEOUT_SCALE" 'BEGIN { printf "%d", t * f }')
     else
         cap=$(awk -v t="$budget" -v f="$TIMEOUT_SCALE" 'BEGIN { if (f < 3) f = 3; printf "%d", t * f + 1 }')
