@@ -205,8 +205,10 @@ export SEED
 # A TIMEOUT_SCALE given by the caller (make test, make mutate, the student)
 # also fixes the budgets (budget_watch is not used): a run that chose its
 # scale costs the same whatever the load.
+# BUDGET_WATCH=1 keeps the budgets following the load all the same (make
+# test's references: they must pass whatever the load of their pool).
 BUDGET_FIXED=0
-[ -n "${TIMEOUT_SCALE:-}" ] && BUDGET_FIXED=1
+[ -n "${TIMEOUT_SCALE:-}" ] && [ "${BUDGET_WATCH:-0}" != 1 ] && BUDGET_FIXED=1
 [ -n "${TIMEOUT_SCALE:-}" ] || TIMEOUT_SCALE=$(load_scale)
 export TIMEOUT_SCALE
 if [ "$SANDBOX_MODE" = partial ]; then

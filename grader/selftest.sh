@@ -161,6 +161,8 @@ t0=$SECONDS
 grade_job() { # KIND NN
     local out=$WORK/grade.$1.$2
     : >"$out.tsv"
+    # Budgets that follow the load of this pool (three grades at once).
+    export BUDGET_WATCH=1
     case $1 in
     ref) bash grader/grade.sh --quiet --tree solutions --summary "$out.tsv" "$2" ;;
     partial) GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
