@@ -124,6 +124,12 @@ RUN_DIR=$(mktemp -d "$TMPBASE/grade.XXXXXX") || exit 3
 # Traversable (not readable) by the sandbox's user in the partial mode.
 chmod 711 "$RUN_DIR"
 JOB_PIDFILE=$RUN_DIR/job.pid WATCH_PIDFILE=$RUN_DIR/watch.pid READER_PID= PHASE_PID=
+# stop_watch — ends the phase's budget_watch, if any, and forgets its pid
+# (a pid left in the file could be another process's by the next phase).
+stop_watch() {
+    [ -s "$WATCH_PIDFILE" ] && kill -KILL "$(cat "$WATCH_PIDFILE")" 2>/dev/null
+    : >"$WATCH_PIDFILE"
+}
 kill_job() {
     local p
     # The reader first: it must not report the end of a run it did not see
@@ -131,7 +137,7 @@ kill_job() {
     # Each kill is waited for at once: bash would print a job notice.
     [ -n "$READER_PID" ] && { kill -KILL "$READER_PID"; wait "$READER_PID"; } 2>/dev/null
     [ -n "$PHASE_PID" ] && { kill -KILL "$PHASE_PID"; wait "$PHASE_PID"; } 2>/dev/null
-    [ -s "$WATCH_PIDFILE" ] && kill -KILL "$(cat "$WATCH_PIDFILE")" 2>/dev/null
+    stop_watch
     if [ -s "$JOB_PIDFILE" ]; then
         p=$(cat "$JOB_PIDFILE")
         # timeout leads its own process group: it, the lab sandbox and,
@@ -446,7 +452,7 @@ run_phase() {
             echo $! >"$WATCH_PIDFILE"
         fi
         wait "$job" || rc=$?
-        kill -KILL "$(cat "$WATCH_PIDFILE")" 2>/dev/null
+        stop_watch
         echo "# fin-$token $rc"
     ) >"$fifo" 2>/dev/null &
     PHASE_PID=$!
