@@ -28,7 +28,7 @@ LAB_TARGETS := $(addprefix lab,$(LAB_NUMS))
 # The grader's own tools are built once in $(BUILD)/tools, then reused.
 GRADE := env GRADER_TOOLS="$(BUILD)/tools" bash grader/grade.sh
 
-.PHONY: all help lab labs $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate
+.PHONY: all help lab labs $(LAB_TARGETS) grade gradebook test clean deps skeletons prog dist fuzz mutate mutants-tests
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -45,6 +45,8 @@ help:
 	@echo "  make fuzz         fuzz l'analyseur DNS du lab 05 (libFuzzer + ASan + UBSan, FUZZ_SECONDS=60)"
 	@echo "  make mutate LAB=NN [JOBS=2] [ONLY=id,...]"
 	@echo "                    tests de mutation du lab NN : score, survivants (mainteneurs)"
+	@echo "  make mutants-tests [LAB=NN]"
+	@echo "                    enregistre le test qui tue chaque mutant de make test (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
 	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
 	@echo "  make clean        supprime $(BUILD)/"
@@ -139,6 +141,10 @@ skeletons:
 mutate: deps
 	@test -n "$(LAB)" || { echo "make mutate : indiquez LAB=NN (ex. : make mutate LAB=01)" >&2; exit 2; }
 	@exec python3 grader/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(ONLY),--only $(ONLY)) $(LAB)
+
+# Records the test that kills each mutant of make test (grader/record_tests.sh).
+mutants-tests: deps
+	@exec bash grader/record_tests.sh $(LAB)
 
 # The students' archive: the last commit, without solutions/ or mutants.
 dist:

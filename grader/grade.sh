@@ -11,7 +11,8 @@
 # Environment: T (test-name regex), SEED, NOVALGRIND=1, FAILFAST=1 (stop a lab
 # at its first failed test: mutants), TIMEOUT_SCALE (default: the load per
 # core, 1 to 3), NO_COLOR, CC, CFLAGS, GRADER_TOOLS (a folder where the
-# grader's own tools are built once and reused),
+# grader's own tools are built once and reused), BUDGET_SCALE (an integer
+# multiplying the budgets only),
 # GRADER_SANDBOX=none (force the partial isolation), GRADER_TAP=FILE (append
 # bats' raw TAP there: for maintainers).
 # Exit: 0 grading done (and, with --strict, full marks), 1 not full marks
@@ -211,10 +212,13 @@ export SEED
 # A TIMEOUT_SCALE given by the caller (make test, make mutate, the student)
 # also fixes the budgets (budget_watch is not used): a run that chose its
 # scale costs the same whatever the load.
-# BUDGET_WATCH=1 keeps the budgets following the load all the same (make
-# test's references: they must pass whatever the load of their pool).
+# BUDGET_SCALE=N (an integer, default 1) multiplies the budgets alone, not
+# the tests' delays: make test's references and mutants, graded many at
+# once, where a budget only guards against a program that never ends.
 BUDGET_FIXED=0
-[ -n "${TIMEOUT_SCALE:-}" ] && [ "${BUDGET_WATCH:-0}" != 1 ] && BUDGET_FIXED=1
+[ -n "${TIMEOUT_SCALE:-}" ] && BUDGET_FIXED=1
+BUDGET_SCALE=${BUDGET_SCALE:-1}
+[[ $BUDGET_SCALE =~ ^[1-9][0-9]?$ ]] || { echo "BUDGET_SCALE=« $BUDGET_SCALE » : un entier de 1 à 99" >&2; exit 2; }
 [ -n "${TIMEOUT_SCALE:-}" ] || TIMEOUT_SCALE=$(load_scale)
 export TIMEOUT_SCALE
 if [ "$SANDBOX_MODE" = partial ]; then
@@ -512,7 +516,7 @@ grade_lab() {
         local budgets
         budgets=$(lab_annotation "$bats" budget)
         local quick=${budgets%% *} memory=${budgets##* }
-        quick=${quick:-60} memory=${memory:-120}
+        quick=$((${quick:-60} * BUDGET_SCALE)) memory=$((${memory:-120} * BUDGET_SCALE))
         if [ "${NOVALGRIND:-0}" = 1 ] || ! command -v valgrind >/dev/null 2>&1; then
             run_phase "$num" "$bats" "$state" all "$quick"
         elif run_phase "$num" "$bats" "$state" quick "$quick"; then

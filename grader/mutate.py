@@ -345,7 +345,6 @@ class Runner:
         self.lab = os.path.basename(lab_dir)
         self.num = self.lab[:2]
         self.procs, self.lock, self.stopping = set(), threading.Lock(), False
-        self.deficit = 0
 
     def run(self, cmd, env=None, timeout=None):
         """Runs cmd in its own session (killable as a group); returns (rc, output)."""
@@ -403,6 +402,9 @@ class Runner:
         # by chance.
         env = dict(os.environ, FAILFAST="1", NO_COLOR="1",
                    TIMEOUT_SCALE=os.environ.get("TIMEOUT_SCALE") or "1")
+        # Budgets only against a mutant that never ends: several grades
+        # share the cores, and a budget spent kills nothing.
+        env.setdefault("BUDGET_SCALE", "3")
         if valgrind:
             env.pop("NOVALGRIND", None)
         else:
@@ -412,7 +414,7 @@ class Runner:
         # The grader's tools, built by the first grade, reused by the others.
         env.setdefault("GRADER_TOOLS", os.path.join(self.work, "tools"))
         rc, out = self.run(["nice", "-n", "10", "bash", os.path.join(ROOT, "grader/grade.sh"),
-                            "--quiet", "--tree", tree, "--summary", summary, self.num], env=env,
+                            "--tree", tree, "--summary", summary, self.num], env=env,
                            timeout=900)
         with open(summary) as f:
             row = f.read().split("\t")
@@ -429,7 +431,7 @@ class Runner:
                 f.write(text)
         return tree, dst
 
-    def evaluate(self, mu, lines, fast_full):
+    def evaluate(self, mu, lines):
         t0 = time.monotonic()
         tree, dst = self.tree_for("m.%s" % mu.id.replace(":", "_"),
                                   {mu.fname: "".join(mu.apply(lines))})
@@ -450,30 +452,28 @@ class Runner:
         if rc != 0:
             mu.verdict, mu.log = "noncompile", out
         else:
+            # Killed: a test failed (✗). A budget spent before any failure
+            # is no verdict (the tests after it did not run).
             pts, mx, out = self.grade(tree, valgrind=False)
+            if pts is not None and not FAILED.search(out) and BUDGET not in out:
+                pts, mx, out = self.grade(tree, valgrind=True)
             if pts is None:
                 mu.verdict, mu.log = "error", out
-            elif pts < fast_full:
+            elif FAILED.search(out):
                 mu.verdict, mu.points, mu.max = "killed", pts, mx
+            elif BUDGET in out:
+                mu.verdict, mu.points, mu.max, mu.log = "error", pts, mx, out
             else:
-                pts, mx, out = self.grade(tree, valgrind=True)
-                if pts is None:
-                    mu.verdict, mu.log = "error", out
-                else:
-                    mu.verdict, mu.points, mu.max = ("killed" if pts < mx - self.deficit else "survived"), pts, mx
+                mu.verdict, mu.points, mu.max = "survived", pts, mx
         shutil.rmtree(tree, ignore_errors=True)
         mu.seconds = time.monotonic() - t0
         return mu
 
 
-def memory_points(bats):
-    """Points of the lab's memory tests, from the bats file's annotations."""
-    sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
-    import rubric  # noqa: E402 (grader/lib is not a package)
-    # Only the tests that T (grade.sh's filter, passed on) lets run.
-    pick = re.compile(os.environ.get("T") or "")
-    return sum(t.points or 0 for t in rubric.parse_bats(bats)
-               if t.name.startswith("mémoire") and pick.search(t.name))
+# A test that failed in a grade's report (not one that did not compile),
+# and a budget spent (grade.sh's reports).
+FAILED = re.compile(r"^  ✗ \[ 0/ *\d+\] .*(?<! \(non compilé\))$", re.M)
+BUDGET = "budget épuisé"
 
 
 def interrupted(*_):
@@ -524,11 +524,14 @@ def main():
 
     equivalent = read_list(os.path.join(mdir, "equivalent.txt"))
     budget = read_list(os.path.join(mdir, "hors_budget.txt"))
-    wanted = None
+    wanted, killers = None, {}
     if args.sample:
         sample_file = os.path.join(mdir, "sample.txt")
-        wanted = [l.split("\t")[0].strip() for l in open(sample_file, encoding="utf-8")
-                  if l.strip() and not l.lstrip().startswith("#")]
+        rows = [l.rstrip("\n").split("\t") for l in open(sample_file, encoding="utf-8")
+                if l.strip() and not l.lstrip().startswith("#")]
+        wanted = [r[0].strip() for r in rows]
+        # The test that kills each one (make mutants-tests), if recorded.
+        killers = {r[0].strip(): r[2].strip() for r in rows if len(r) > 2 and r[2].strip()}
         if args.sample_max > 0:
             wanted = wanted[:args.sample_max]
     elif args.only:
@@ -544,7 +547,7 @@ def main():
         return 2
 
     if args.patches:
-        return write_patches(args.patches, lab, sources, selected, missing)
+        return write_patches(args.patches, lab, sources, selected, missing, killers)
 
     work = tempfile.mkdtemp(prefix="mutate.", dir=os.environ.get("TMPDIR", "/tmp"))
     runner = Runner(lab_dir, work, max(1, args.jobs))
@@ -564,29 +567,23 @@ def main():
 
 def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, budget, t0):
     num = lab[:2]
-    mem = memory_points(os.path.join(ROOT, "grader", "tests", lab + ".bats"))
     if not args.sample:
         print("Lab %s — %d mutants générés dans les régions de solution de %s, %d tâche(s) en parallèle"
               % (num, len(mutants), ", ".join(sorted(sources)), runner.jobs), flush=True)
     runner.prepare()
-    # The reference, graded fast, gives the points a mutant must keep.
+    # The reference, graded fast, must fail no test: a mutant is killed by
+    # a failed test.
     tree, _ = runner.tree_for("reference", {})
-    ref_pts, ref_max, out = runner.grade(tree, valgrind=False)
+    ref_pts, _, out = runner.grade(tree, valgrind=False)
     shutil.rmtree(tree, ignore_errors=True)
-    if ref_pts is None:
-        print("mutate: la référence n'a pas pu être notée :\n" + out, file=sys.stderr)
+    if ref_pts is None or FAILED.search(out) or BUDGET in out:
+        print("mutate: la référence échoue ici, ou n'a pas pu être notée :\n" + out, file=sys.stderr)
         return 2
-    # Points the reference itself does not get here (a test skipped: no ::1
-    # on this machine) are not held against the mutants.
-    runner.deficit = ref_max - mem - ref_pts
-    if runner.deficit > 0:
-        print("Attention : la référence n'a que %d/%d sans valgrind sur cette machine (test non exécuté ?) ; "
-              "un mutant est tué s'il fait moins." % (ref_pts, ref_max - mem), flush=True)
 
     total = len(selected)
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=runner.jobs) as pool:
-        futs = [pool.submit(runner.evaluate, mu, sources[mu.fname], ref_pts) for mu in selected]
+        futs = [pool.submit(runner.evaluate, mu, sources[mu.fname]) for mu in selected]
         try:
             for fut in concurrent.futures.as_completed(futs):
                 mu = fut.result()
@@ -613,15 +610,19 @@ def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, 
     return report(num, lab, sources, mutants, selected, equivalent, budget, t0, args)
 
 
-def write_patches(folder, lab, sources, selected, missing):
+def write_patches(folder, lab, sources, selected, missing, killers):
     """make test grades the sample with the hand-written mutants, in one
-    pool: each mutant as a patch whose first line says what it is."""
+    pool: each mutant as a patch whose first line says what it is, the
+    next one the test that kills it (grader/mutant.sh grades it first)."""
     out = os.path.join(folder, lab)
     os.makedirs(out, exist_ok=True)
     for mu in selected:
         name = mu.id.replace(":", "_") + ".patch"
         with open(os.path.join(out, name), "w", encoding="utf-8") as f:
-            f.write("Mutant : généré %s (%s, %s)\n\n" % (mu.id, mu.where, mu.op))
+            f.write("Mutant : généré %s (%s, %s)\n" % (mu.id, mu.where, mu.op))
+            if mu.id in killers:
+                f.write("Test : %s\n" % killers[mu.id])
+            f.write("\n")
             f.write(mu.diff(sources[mu.fname]))
     for w in missing:
         print("FAIL mutant généré %s du lab %s : introuvable (la solution a changé ? "
