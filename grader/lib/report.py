@@ -100,6 +100,9 @@ def say(args, text=""):
         print(text, flush=True)
 
 
+FAILED_CMD = "la commande du test a échoué : "
+
+
 def diag_lines(raw):
     """bats' diagnostics of a failed test, without bats' own plumbing."""
     out, failed_cmd = [], None
@@ -114,10 +117,17 @@ def diag_lines(raw):
     # Our assertions explain themselves: bats' line naming the failed
     # command is shown (in French) only when nothing else explains it.
     if failed_cmd and not any(line.strip() for line in out):
-        out = ["la commande du test a échoué : " + failed_cmd]
+        out = [FAILED_CMD + failed_cmd]
     while out and not out[-1].strip():
         out.pop()
     return out
+
+
+def explained(raw):
+    """Whether a failed test's diagnostics say why in French (our
+    assertions), not only which command of the test failed."""
+    lines = diag_lines(raw)
+    return bool(lines) and not lines[0].startswith(FAILED_CMD)
 
 
 class Phase:
@@ -264,17 +274,24 @@ def cmd_phase(args):
         elif line.startswith("#") and ph.current is not None:
             ph.diag.append(line[2:] if line.startswith("# ") else line[1:])
     progress.clear()
+    exhausted = end_rc in (124, 137)
+    cut_short = None
+    if exhausted and ph.current is not None and ph.current[1] == "fail" and not explained(ph.diag):
+        # The budget's signal reaches bats too, which reports the test it
+        # cut short as failed, naming the command that was running: that
+        # test did not fail, it did not finish.
+        cut_short = ph.current[0]
+        ph.current, ph.diag = None, []
     failed = ph.flush()
     save_state(args.state, state)
     if args.failfast and (failed or any(r["status"] == "fail" for r in state["results"].values())):
         return 10
     # Tests of this phase that never reported: the budget ran out, or bats
     # itself stopped.
-    exhausted = end_rc in (124, 137)
     if exhausted:
         why = f"budget épuisé : {args.budget} s pour cette partie du lab"
-        if progress.running():
-            why += f", pendant « {progress.running()} »"
+        if cut_short or progress.running():
+            why += f", pendant « {cut_short or progress.running()} »"
     elif end_rc == 0:
         why = None
     else:
