@@ -185,7 +185,7 @@ grade_job() { # KIND NN
     local out=$WORK/grade.$1.$2 start=$SECONDS
     : >"$out.tsv"
     case $1 in
-    ref) bash grader/grade.sh --quiet --tree solutions --summary "$out.tsv" "$2" ;;
+    ref) bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
     partial) GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
     # The first failed test is enough.
     skel) FAILFAST=1 NOVALGRIND=1 bash grader/grade.sh --tree labs --summary "$out.tsv" "$2" ;;
@@ -211,8 +211,10 @@ for n in "${LAB_NUMS[@]}"; do
     if [ "${pts:-}" = 100 ] && [ "${max:-}" = 100 ] && [ "${mem:-}" = OK ]; then
         pass "solution du lab $n : 100/100, mémoire OK"
     else
-        bash grader/grade.sh --tree solutions "$n" >"$WORK/sol.$n.log" 2>&1
-        fail "solution du lab $n : ${pts:-?}/${max:-?}, mémoire ${mem:-?} (puis, notée de nouveau :)" "$WORK/sol.$n.log" 60
+        # What failed in the pool, then the same lab graded again alone.
+        { grep -v '✓' "$WORK/grade.ref.$n.log"; echo "notée de nouveau, seule :"
+            bash grader/grade.sh --tree solutions "$n" 2>&1 | grep -v '✓'; } >"$WORK/sol.$n.log"
+        fail "solution du lab $n : ${pts:-?}/${max:-?}, mémoire ${mem:-?}" "$WORK/sol.$n.log" 60
     fi
     log=$WORK/grade.partial.$n.log
     if [[ " ${PARTIAL_NUMS[*]} " != *" $n "* ]]; then
