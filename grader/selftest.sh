@@ -322,20 +322,21 @@ awk '{ print } /^int main\(int argc, char \*\*argv\)$/ { m = 1 } m && /^\{/ { pr
     "$d/tcp_client.c" >"$d/x" && mv "$d/x" "$d/tcp_client.c"
 echo 'int draft;' >"$d/"$'\e[31mbrouillon\e[0m.c'
 # NAME_partial: the same copy graded with the partial isolation.
-# The fork bombs and the partial isolation first: the grader's check of two
-# make grade at once waits for them (see concurrent_ok).
-HOSTILE=(forkbomb_partial:01 forkbomb:01 daemon_partial:02 include_abs_partial:01 nonet_03_partial:03
-    nonet_09_partial:09 forge:01 env_spy:01 daemon:02 loop:01 ignore_term:02 flood:01 segv:01 ports:02
-    devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01
+# The fork bombs first, together; the partial isolation last, long after
+# them (without namespaces, a program shares the sandbox user's process
+# limit with them); the grader's check of two make grade at once waits for
+# all of these (see concurrent_ok).
+HOSTILE=(forkbomb_partial:01 forkbomb:01 forge:01 env_spy:01 daemon:02 loop:01 ignore_term:02 flood:01
+    segv:01 ports:02 devzero:01 include_abs:01 include_rel:01 symlink:01 badname:01
     vg_escape01:01 vg_escape02:02 diskfill:01 labdir_link:01 labs_link:01 stray:01 ccbomb:05 ccbig:05
     crash03:03 vg_race03:03 escapes:01 nonet_01:01 nonet_02:02
     nonet_04:04 nonet_05:05 nonet_03:03 nonet_09:09 nonet_08:08
-    nonet_07:07 nonet_06:06)
+    nonet_07:07 nonet_06:06 daemon_partial:02 include_abs_partial:01 nonet_03_partial:03 nonet_09_partial:09)
 # The copies graded by an ordinary user (root only: it can become nobody).
 if [ "$(id -u)" = 0 ]; then
     mkdir -p "$H/userrepo" "$H/utmp" && chmod 1777 "$H/utmp"
     git ls-files -z | xargs -0 cp --parents -t "$H/userrepo" && chmod -R a+rX "$H/userrepo" "$H/trees"
-    HOSTILE=(env_spy_user:01 diskfill_user:01 vg_escape01_user:01 "${HOSTILE[@]}")
+    HOSTILE+=(env_spy_user:01 diskfill_user:01 vg_escape01_user:01)
 fi
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
@@ -580,8 +581,8 @@ concurrent_ok() {
     local a b rc=0 n i
     # Without namespaces, every program runs as the same sandbox user and
     # shares its process limit: the hostile copies that fork a lot, or run
-    # in the partial isolation, are graded first (their list's head) and
-    # waited for here (a compile would fail with EAGAIN beside them).
+    # in the partial isolation, are waited for here (a compile would fail
+    # with EAGAIN beside them).
     for n in "${HOSTILE[@]}"; do
         n=${n%%:*}
         [[ $n == forkbomb* || $n == *_partial || $n == *_user ]] || continue
