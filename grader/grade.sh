@@ -22,6 +22,8 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB=$ROOT/grader/lib
+# shellcheck source=lib/python.bash
+source "$LIB/python.bash"
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
 # rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
 rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }

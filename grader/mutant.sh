@@ -10,20 +10,16 @@
 # the memory tests with valgrind only when every other test passed.
 #
 # A mutant is killed when a test fails (✗): a budget spent or a test not
-# run is not a kill. Prints the reports, then these lines:
+# run is not a kill (report.py verdict, the rule mutate.py and make test
+# judge by too). Prints the reports, then these lines:
 #   RESULT patch | compile | killed | survived | budget (tests not run)
 #          (then points TAB max)
 #   KILLER NAME       the first test that failed
 #   STALE NAME        the recorded test did not fail (another one did, or none)
-#
-# mutant.sh --first-failed LOG — the name of the first test that failed in
-# LOG, a grade's report (make test's skeletons too).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-first_failed() {
-    sed -n 's/^  ✗ \[ 0\/ *[0-9]*\] //p' "$1" | grep -v ' (non compilé)$' | head -n 1
-}
-[ "${1:-}" = --first-failed ] && { first_failed "$2"; exit 0; }
+# verdict LOG — "killed<TAB>NAME", "budget" or "survived".
+verdict_of() { python3 "$ROOT/grader/lib/report.py" verdict "$1"; }
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
 patch=$1 dir=$2
@@ -46,17 +42,11 @@ grade() {
     if grep -q 'la compilation a échoué' "$log"; then echo "RESULT compile"; exit 0; fi
 }
 verdict() { # LOG
-    local killer
-    killer=$(first_failed "$1")
-    if [ -z "$killer" ] && grep -q 'budget épuisé' "$1"; then
-        # Tests not run: neither killed nor survived.
-        echo "RESULT budget $(cut -f2,3 "$dir/summary")"
-    elif [ -n "$killer" ]; then
-        echo "KILLER $killer"
-        echo "RESULT killed $(cut -f2,3 "$dir/summary")"
-    else
-        echo "RESULT survived $(cut -f2,3 "$dir/summary")"
-    fi
+    local kind killer
+    IFS=$'\t' read -r kind killer <<<"$(verdict_of "$1")"
+    [ "$kind" = killed ] && echo "KILLER $killer"
+    # Budget: tests not run, neither killed nor survived.
+    echo "RESULT $kind $(cut -f2,3 "$dir/summary")"
 }
 
 if [ -n "$test" ]; then
@@ -65,14 +55,14 @@ if [ -n "$test" ]; then
     novg=1
     [ "${test#mémoire}" != "$test" ] && novg=0
     grade "$dir/report.test.log" NOVALGRIND=$novg T="$re"
-    if [ "$(first_failed "$dir/report.test.log")" = "$test" ]; then
+    if [ "$(verdict_of "$dir/report.test.log")" = killed$'\t'"$test" ]; then
         verdict "$dir/report.test.log"
         exit 0
     fi
     echo "STALE $test"
 fi
 grade "$dir/report.quick.log" NOVALGRIND=1
-if [ -n "$(first_failed "$dir/report.quick.log")" ] || grep -q 'budget épuisé' "$dir/report.quick.log"; then
+if [ "$(verdict_of "$dir/report.quick.log")" != survived ]; then
     verdict "$dir/report.quick.log"
 else
     # Every other test passed: the memory tests alone, with valgrind.

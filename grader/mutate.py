@@ -5,10 +5,12 @@ Usage: mutate.py [--jobs N] [--only ID,...] [--list] [--sample] [--strict] NN
 
 Each mutant changes one statement of a `BEGIN SOLUTION` region of
 solutions/NN_*/*.c (code after the region's header comment only). It is
-compiled like the suite does (-Werror: a mutant that does not compile is
-dropped and counted), graded fast (FAILFAST=1 NOVALGRIND=1), and graded again
-with valgrind only when it passed every other test. A mutant is killed when
-it loses points.
+graded by grader/mutant.sh --full, as make test grades its mutants: compiled
+like the suite does (-Werror: a mutant that does not compile is dropped and
+counted), graded fast (FAILFAST=1 NOVALGRIND=1), then its memory tests with
+valgrind only when it passed every other test. A mutant is killed when a
+test fails (report.py's verdict); a budget spent before any failure is no
+verdict (« ERREUR »).
 
 Ids are `op:hash`, the hash over (file, original text, mutated text,
 occurrence of that original line in the file): an edit elsewhere in the file
@@ -42,6 +44,8 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
+from report import verdict as report_verdict  # noqa: E402
 THRESHOLD = 95.0
 
 # --- Source scanning ---------------------------------------------------------
@@ -259,6 +263,14 @@ class Mutant:
         return "".join(difflib.unified_diff(
             lines, self.apply(lines), "a/" + path, "b/" + path, n=2))
 
+    def patch_text(self, lines, killer=None):
+        """The patch grader/mutant.sh grades: a first line saying what it
+        is, then the test that kills it, if known (graded first)."""
+        head = "Mutant : généré %s (%s, %s)\n" % (self.id, self.where, self.op)
+        if killer:
+            head += "Test : %s\n" % killer
+        return head + "\n" + self.diff(lines)
+
 
 def statements(idx, masked):
     """Groups the mutable lines into units (one statement, or a control
@@ -388,92 +400,53 @@ class Runner:
         for p in procs:
             self.kill(p)
 
-    def prepare(self):
-        rc, out = self.run(["make", "-s", "--no-print-directory", "BUILD=" + self.work + "/build",
-                            self.work + "/build/libcommon.a"])
-        if rc != 0:
-            raise SystemExit("mutate: impossible de compiler common/ :\n" + out)
-
-    def grade(self, tree, valgrind):
-        summary = os.path.join(tree, "summary.tsv")
-        open(summary, "w").close()
+    def env(self, tree):
         # One time scale for every mutant (the caller's, or 1): a scale that
         # followed the load would let a mutant with a doubled delay live or die
-        # by chance.
-        env = dict(os.environ, FAILFAST="1", NO_COLOR="1",
-                   TIMEOUT_SCALE=os.environ.get("TIMEOUT_SCALE") or "1")
-        # Budgets only against a mutant that never ends: several grades
-        # share the cores, and a budget spent kills nothing.
-        env.setdefault("BUDGET_SCALE", "3")
-        if valgrind:
-            env.pop("NOVALGRIND", None)
-        else:
-            env["NOVALGRIND"] = "1"
+        # by chance. mutant.sh: budgets 3 times (only against a mutant that
+        # never ends: several grades share the cores).
+        env = dict(os.environ, NO_COLOR="1", TIMEOUT_SCALE=os.environ.get("TIMEOUT_SCALE") or "1")
+        env.pop("NOVALGRIND", None)
         # TMPDIR inside our folder: whatever grade.sh leaves goes with it.
         env["TMPDIR"] = tree
         # The grader's tools, built by the first grade, reused by the others.
         env.setdefault("GRADER_TOOLS", os.path.join(self.work, "tools"))
-        rc, out = self.run(["nice", "-n", "10", "bash", os.path.join(ROOT, "grader/grade.sh"),
-                            "--tree", tree, "--summary", summary, self.num], env=env,
-                           timeout=900)
-        with open(summary) as f:
-            row = f.read().split("\t")
-        if len(row) < 3:
-            return None, None, out
-        return int(row[1]), int(row[2]), out
+        return env
 
-    def tree_for(self, tag, files):
-        tree = os.path.join(self.work, tag)
-        dst = os.path.join(tree, self.lab)
-        shutil.copytree(self.lab_dir, dst)
-        for name, text in files.items():
-            with open(os.path.join(dst, name), "w", encoding="utf-8") as f:
-                f.write(text)
-        return tree, dst
+    def grade_reference(self):
+        """The reference, graded fast (FAILFAST=1 NOVALGRIND=1): (verdict, report)."""
+        tree = os.path.join(self.work, "reference")
+        shutil.copytree(self.lab_dir, os.path.join(tree, self.lab))
+        env = dict(self.env(tree), FAILFAST="1", NOVALGRIND="1")
+        env.setdefault("BUDGET_SCALE", "3")
+        _, out = self.run(["nice", "-n", "10", "bash", os.path.join(ROOT, "grader/grade.sh"),
+                           "--tree", tree, self.num], env=env, timeout=900)
+        shutil.rmtree(tree, ignore_errors=True)
+        return report_verdict(out)[0], out
 
     def evaluate(self, mu, lines):
         t0 = time.monotonic()
-        tree, dst = self.tree_for("m.%s" % mu.id.replace(":", "_"),
-                                  {mu.fname: "".join(mu.apply(lines))})
-        # Each program of the lab with the lab's units (a .c beside its .h,
-        # e.g. dns_parse.c) linked in, as grade.sh builds them: a mutated
-        # unit alone has no main, a program alone lacks its unit.
-        names = sorted(n for n in os.listdir(dst) if n.endswith(".c"))
-        units = [os.path.join(dst, n) for n in names if os.path.exists(os.path.join(dst, n[:-2] + ".h"))]
-        rc, out = 0, ""
-        for n in names:
-            if os.path.join(dst, n) in units:
-                continue
-            rc, out = self.run(["make", "-s", "--no-print-directory", "BUILD=" + self.work + "/build",
-                                "prog", "SRC=" + " ".join([os.path.join(dst, n)] + units),
-                                "OUT=" + os.path.join(tree, "bin", "x")])
-            if rc != 0:
-                break
-        if rc != 0:
-            mu.verdict, mu.log = "noncompile", out
-        else:
-            # Killed: a test failed (✗). A budget spent before any failure
-            # is no verdict (the tests after it did not run).
-            pts, mx, out = self.grade(tree, valgrind=False)
-            if pts is not None and not FAILED.search(out) and BUDGET not in out:
-                pts, mx, out = self.grade(tree, valgrind=True)
-            if pts is None:
-                mu.verdict, mu.log = "error", out
-            elif FAILED.search(out):
-                mu.verdict, mu.points, mu.max = "killed", pts, mx
-            elif BUDGET in out:
-                mu.verdict, mu.points, mu.max, mu.log = "error", pts, mx, out
-            else:
-                mu.verdict, mu.points, mu.max = "survived", pts, mx
+        tag = mu.id.replace(":", "_")
+        folder = os.path.join(self.work, "patches", self.lab)
+        os.makedirs(folder, exist_ok=True)
+        patch = os.path.join(folder, tag + ".patch")
+        with open(patch, "w", encoding="utf-8") as f:
+            f.write(mu.patch_text(lines))
+        tree = os.path.join(self.work, "m." + tag)
+        _, out = self.run(["nice", "-n", "10", "bash", os.path.join(ROOT, "grader/mutant.sh"),
+                           "--full", patch, tree], env=self.env(tree), timeout=1800)
+        m = re.search(r"^RESULT (\w+)(?: (\d+)\t(\d+))?$", out, re.M)
+        kind = m.group(1) if m else "error"
+        # patch (it no longer applies) or budget (tests not run): no verdict.
+        mu.verdict = {"compile": "noncompile", "killed": "killed", "survived": "survived"}.get(kind, "error")
+        if m and m.group(2):
+            mu.points, mu.max = int(m.group(2)), int(m.group(3))
+        if mu.verdict in ("error", "noncompile"):
+            mu.log = out
         shutil.rmtree(tree, ignore_errors=True)
+        os.unlink(patch)
         mu.seconds = time.monotonic() - t0
         return mu
-
-
-# A test that failed in a grade's report (not one that did not compile),
-# and a budget spent (grade.sh's reports).
-FAILED = re.compile(r"^  ✗ \[ 0/ *\d+\] .*(?<! \(non compilé\))$", re.M)
-BUDGET = "budget épuisé"
 
 
 def interrupted(*_):
@@ -485,6 +458,9 @@ def pct(a, b):
 
 
 def main():
+    # The grades it runs call python3 many times: this interpreter, not a
+    # pyenv shim (see grader/lib/python.bash).
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     ap = argparse.ArgumentParser(description="Tests de mutation d'un lab (make mutate LAB=NN).")
     ap.add_argument("lab", help="numéro du lab (NN)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -499,6 +475,8 @@ def main():
     ap.add_argument("--patches", metavar="DOSSIER", default="",
                     help="écrit les mutants choisis (--sample, --only) en patchs "
                          "DOSSIER/NN_nom/ID.patch, au format des mutants écrits à la main, sans les noter")
+    ap.add_argument("--record-test", nargs=2, metavar=("ID", "TEST"),
+                    help="inscrit dans sample.txt le test qui tue ce mutant (make mutants-tests)")
     args = ap.parse_args()
     if not re.fullmatch(r"\d\d", args.lab):
         ap.error("LAB doit être un numéro à deux chiffres (ex. : 01)")
@@ -521,6 +499,9 @@ def main():
         for mu in mutants:
             print("%-16s %-22s %s" % (mu.id, mu.where, " ".join(l.strip() for l in mu.new) or "(supprimé)"))
         return 0
+
+    if args.record_test:
+        return record_test(os.path.join(mdir, "sample.txt"), *args.record_test)
 
     equivalent = read_list(os.path.join(mdir, "equivalent.txt"))
     budget = read_list(os.path.join(mdir, "hors_budget.txt"))
@@ -570,13 +551,10 @@ def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, 
     if not args.sample:
         print("Lab %s — %d mutants générés dans les régions de solution de %s, %d tâche(s) en parallèle"
               % (num, len(mutants), ", ".join(sorted(sources)), runner.jobs), flush=True)
-    runner.prepare()
     # The reference, graded fast, must fail no test: a mutant is killed by
     # a failed test.
-    tree, _ = runner.tree_for("reference", {})
-    ref_pts, _, out = runner.grade(tree, valgrind=False)
-    shutil.rmtree(tree, ignore_errors=True)
-    if ref_pts is None or FAILED.search(out) or BUDGET in out:
+    kind, out = runner.grade_reference()
+    if kind != "survived":
         print("mutate: la référence échoue ici, ou n'a pas pu être notée :\n" + out, file=sys.stderr)
         return 2
 
@@ -610,6 +588,25 @@ def run_all(args, lab, runner, sources, mutants, selected, missing, equivalent, 
     return report(num, lab, sources, mutants, selected, equivalent, budget, t0, args)
 
 
+def record_test(path, ident, test):
+    """sample.txt's third column for ID: the test that kills it (the caller,
+    make mutants-tests, holds a lock: a lab's mutants share the file)."""
+    out, found = [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().splitlines():
+            cols = line.split("\t")
+            if not line.lstrip().startswith("#") and cols[0].strip() == ident:
+                line, found = "\t".join((cols + [""])[:2] + [test]), True
+            out.append(line)
+    if not found:
+        print("mutate: %s absent de %s" % (ident, path), file=sys.stderr)
+        return 2
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    os.replace(path + ".tmp", path)
+    return 0
+
+
 def write_patches(folder, lab, sources, selected, missing, killers):
     """make test grades the sample with the hand-written mutants, in one
     pool: each mutant as a patch whose first line says what it is, the
@@ -619,11 +616,7 @@ def write_patches(folder, lab, sources, selected, missing, killers):
     for mu in selected:
         name = mu.id.replace(":", "_") + ".patch"
         with open(os.path.join(out, name), "w", encoding="utf-8") as f:
-            f.write("Mutant : généré %s (%s, %s)\n" % (mu.id, mu.where, mu.op))
-            if mu.id in killers:
-                f.write("Test : %s\n" % killers[mu.id])
-            f.write("\n")
-            f.write(mu.diff(sources[mu.fname]))
+            f.write(mu.patch_text(sources[mu.fname], killers.get(mu.id)))
     for w in missing:
         print("FAIL mutant généré %s du lab %s : introuvable (la solution a changé ? "
               "mettez sample.txt à jour)" % (w, lab))

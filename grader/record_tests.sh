@@ -47,18 +47,7 @@ record() {
     "$WORK"/generated/*)
         local lab id
         lab=$(basename "$(dirname "$p")") id=$(basename "$p" .patch)
-        python3 - "$ROOT/grader/mutants/$lab/sample.txt" "${id/_/:}" "$test" <<'PY'
-import sys
-path, ident, test = sys.argv[1:]
-out = []
-for line in open(path, encoding="utf-8").read().splitlines():
-    cols = line.split("\t")
-    if not line.startswith("#") and cols[0].strip() == ident:
-        line = "\t".join(cols[:2] + [test])
-    out.append(line)
-open(path, "w", encoding="utf-8").write("\n".join(out) + "\n")
-PY
-        ;;
+        python3 "$ROOT/grader/mutate.py" --record-test "${id/_/:}" "$test" "${lab%%_*}" ;;
     *)
         awk -v t="Test : $test" 'NR == 1 { print; print t; next } NR == 2 && /^Test : / { next } { print }' \
             "$p" >"$p.new" && mv "$p.new" "$p" ;;

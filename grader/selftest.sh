@@ -21,6 +21,9 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
+# shellcheck source=lib/python.bash
+source grader/lib/python.bash
+export PATH
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 PASSED=0 FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/selftest.XXXXXX")
@@ -174,78 +177,17 @@ labs_in_sync() {
 }
 check "labs/ est à jour (make skeletons)" labs_in_sync
 
-section "Référence : solutions/ à 100/100, tests mémoire compris ; aussi en isolation partielle ; squelettes"
-t0=$SECONDS
-# One pool of grades, one per lab and kind, longest first: the reference
-# with valgrind, the reference under the partial isolation (no user
-# namespaces: Docker, WSL 1; tests that need the lab's own /etc are not run
-# there), the skeleton. Most of a grade's time is spent waiting on the
-# programs (delays, timeouts): JOBS + 1 at once.
-grade_job() { # KIND NN
-    local out=$WORK/grade.$1.$2 start=$SECONDS
-    : >"$out.tsv"
-    case $1 in
-    ref) bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
-    partial) GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
-    # The first failed test is enough.
-    skel) FAILFAST=1 NOVALGRIND=1 bash grader/grade.sh --tree labs --summary "$out.tsv" "$2" ;;
-    esac >"$out.log" 2>&1
-    echo "$((SECONDS - start)) $1 $2" >"$out.seconds"
-}
-export -f grade_job
-export WORK
-LAB_NUMS=()
-for f in grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; LAB_NUMS+=("${b%%_*}"); done
-# Labs 01 and 02 are graded in the partial isolation by the grader's own
-# checks below (two make grade at once): not here again.
-PARTIAL_NUMS=("${LAB_NUMS[@]:2}")
-{
-    printf 'ref %s\n' "${LAB_NUMS[@]}"
-    printf 'partial %s\n' "${PARTIAL_NUMS[@]}"
-    printf 'skel %s\n' "${LAB_NUMS[@]}"
-} | xargs -P "$((JOBS + 1))" -L 1 bash -c 'grade_job "$@"' _
-# row KIND NN — points, max, memory of that grade.
-row() { awk -F'\t' -v n="$2" '$1 == n { print $2 "\t" $3 "\t" $4 }' "$WORK/grade.$1.$2.tsv"; }
-for n in "${LAB_NUMS[@]}"; do
-    IFS=$'\t' read -r pts max mem <<<"$(row ref "$n")"
-    if [ "${pts:-}" = 100 ] && [ "${max:-}" = 100 ] && [ "${mem:-}" = OK ]; then
-        pass "solution du lab $n : 100/100, mémoire OK"
-    else
-        # What failed in the pool, then the same lab graded again alone.
-        { grep -v '✓' "$WORK/grade.ref.$n.log"; echo "notée de nouveau, seule :"
-            bash grader/grade.sh --tree solutions "$n" 2>&1 | grep -v '✓'; } >"$WORK/sol.$n.log"
-        fail "solution du lab $n : ${pts:-?}/${max:-?}, mémoire ${mem:-?}" "$WORK/sol.$n.log" 60
-    fi
-    log=$WORK/grade.partial.$n.log
-    if [[ " ${PARTIAL_NUMS[*]} " != *" $n "* ]]; then
-        : # (labs 01 and 02: graded so by the grader's own checks)
-    elif grep -q "isolation : partielle" "$log" && grep -q '✓' "$log" && ! grep -q '✗' "$log"; then
-        pass "solution du lab $n en isolation partielle (GRADER_SANDBOX=none) : aucun échec"
-    else
-        fail "solution du lab $n en isolation partielle (GRADER_SANDBOX=none)" "$log" 60
-    fi
-    first=$(bash grader/mutant.sh --first-failed "$WORK/grade.skel.$n.log")
-    built=1
-    for c in labs/"${n}"_*/*.c; do
-        c=${c%.c}
-        [ -f "$c.h" ] && continue # a unit, linked into the programs
-        [ -x "$B/$c" ] || built=0
-    done
-    if ((built)) && [ -n "$first" ]; then
-        pass "squelette du lab $n : compile, échoue à « $first »"
-    else
-        fail "squelette du lab $n : ne compile pas, ou n'échoue à aucun test" "$WORK/grade.skel.$n.log"
-    fi
-done
-echo "   (durée de chaque note : $(cat "$WORK"/grade.*.seconds | sort -rn | awk '{ printf "%s%s %s %d s", (NR > 1 ? ", " : ""), $2, $3, $1 }'))"
-echo "   ($(elapsed "$t0"))"
-
 # --- Hostile submissions (checked in their own section below) --------------
 # Each hostile submission (grader/hostile/NAME/NN_lab/) and a few made here
 # is graded without valgrind, in parallel; then, for each: the grade ended
 # within its bound, the expected French reason is in the report, nothing
 # of it is left running, and no file outside the run folder changed.
 H=$WORK/hostile
+# A few tests of labs 01 and 02 (names begin so): the hostile copies whose
+# attack does not depend on the test, and the grader's own checks below,
+# are graded on these, where grading every test would repeat the
+# references' section.
+FEW_T='^envoie|^usage|^renvoie'
 mkdir -p "$H/trees" "$H/tmp" && chmod 711 "$H" "$H/tmp"
 cp -R grader/hostile/. "$H/trees/"
 # Including the reference by absolute path, by a path relative to where a
@@ -341,19 +283,36 @@ fi
 git status --porcelain --untracked-files=all | grep -v '^?? build/' >"$H/git.before"
 touch "$H/stamp"
 sleep 1
-grade_hostile() {
-    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox= novg=1 t= scale0
-    scale0=$(bash "$ROOT/grader/grade.sh" --time-scale)
-    [ "${name%_partial}" != "$name" ] && sandbox=none
-    [ "${name#vg_}" != "$name" ] && novg=0 t='^mémoire'
+# hostile_how BASE — how a copy is graded, one line: "ref" when a correct
+# lab is beside its hostile part (graded like the references: its bound is
+# not its budget) or "budget" (its budgets are its bounds, at the load the
+# machine had), then its tests (T; empty: all of them).
+hostile_how() {
+    case $1 in
+    # Its program's stderr is shown by a test that wants it empty.
+    escapes) echo "ref ^envoie|les seuls octets" ;;
+    # A correct lab 01 beside the hostile part, which acts at compile
+    # time: a few tests show it graded.
+    badname | stray | include_abs) echo "ref $FEW_T" ;;
+    vg_escape0[12] | vg_race03) echo "ref ^mémoire" ;;
+    crash03) echo "ref " ;;
+    vg_*) echo "budget ^mémoire" ;;
     # A server that never exits spends its budget on every test: only the
     # tests that stop it.
-    [ "$name" = ignore_term ] && t='SIGTERM'
-    # Its program's stderr is shown by a test that wants it empty.
-    [ "$name" = escapes ] && t='^envoie|les seuls octets'
-    # A correct lab 01 beside the hostile part, which acts at compile
-    # time: two tests show it graded.
-    case ${name%_partial} in badname | stray | include_abs) t=$STRAY_T ;; esac
+    ignore_term) echo "budget SIGTERM" ;;
+    # Whole labs: no test may pass without the network (nonet), the lab's
+    # budget stops a program that never ends (loop); no test runs when the
+    # compilation is what the copy attacks (ccbomb, ccbig: lab 05).
+    nonet_* | loop | ccbomb | ccbig) echo "budget " ;;
+    # The others act whatever the test: a few tests show it.
+    *) echo "budget $FEW_T" ;;
+    esac
+}
+grade_hostile() {
+    local name=${1%%:*} lab=${1#*:} start=$SECONDS sandbox= novg=1 t= scale0 how
+    scale0=$(bash "$ROOT/grader/grade.sh" --time-scale)
+    [ "${name%_partial}" != "$name" ] && sandbox=none
+    [ "${name#vg_}" != "$name" ] && novg=0
     local base=${name%_partial} as=() root=$ROOT tmp=$H/tmp summary=$H/$name.tsv
     # NAME_user: graded by an ordinary user (nobody) from a copy of the
     # repository it can read: the user-namespace sandbox, not root's.
@@ -363,10 +322,9 @@ grade_hostile() {
     fi
     local tree=$H/trees/$base
     [ -f "$tree.path" ] && tree=$(cat "$tree.path")
-    # A correct lab beside the hostile part (its bound is not its budget):
-    # graded like the references.
+    read -r how t <<<"$(hostile_how "${base%_partial}")"
     local tscale=$HOSTILE_SCALE bscale=1
-    case $base in stray | badname | escapes | include_abs | vg_escape0[12] | crash03 | vg_race03) tscale=$TIMEOUT_SCALE bscale=3 ;; esac
+    [ "$how" = ref ] && tscale=$TIMEOUT_SCALE bscale=3
     (cd "$tmp" && TMPDIR=$tmp GRADER_SANDBOX=$sandbox NOVALGRIND=$novg T=$t CC_LAB_SECONDS=20 \
         TIMEOUT_SCALE=$tscale BUDGET_SCALE=$bscale timeout 300 \
         "${as[@]}" bash "$root/grader/grade.sh" --tree "$tree" --summary "$summary" "$lab") >"$H/$name.log" 2>&1
@@ -376,19 +334,13 @@ grade_hostile() {
     echo "$rc $((SECONDS - start)) $scale0 $(bash "$ROOT/grader/grade.sh" --time-scale) $tscale" >"$H/$name.rc"
     [ "$summary" = "$H/$name.tsv" ] || cp "$summary" "$H/$name.tsv" 2>/dev/null
 }
-export -f grade_hostile
-STRAY_T='^envoie|^usage'
-export H ROOT HOSTILE_SCALE STRAY_T
-# Graded in the background from here, beside the mutants: these grades
-# mostly wait (budgets, limits), and the mutants' do not depend on them.
-{ printf '%s\n' "${HOSTILE[@]}" | xargs -P "$JOBS" -I{} bash -c 'grade_hostile "$1"' _ {}; } &
-HOSTILE_JOB=$!
-
+export -f grade_hostile hostile_how
+export H ROOT HOSTILE_SCALE FEW_T
 # --- The grader's own checks (reported in their section below) -------------
 # Each grades labs 01 and 02 or a part of them: one after another, in the
-# background, beside the mutants and the hostile copies (more at once would
-# only share the same two cores, and stretch every test's delays);
-# check_join prints their verdicts.
+# background from the references' pool on, beside it, the mutants and the
+# hostile copies (more at once would only share the same two cores, and
+# stretch every test's delays); check_join prints their verdicts.
 BG_NAMES=() BG_CMDS=() BG_PID=
 check_bg() { BG_NAMES+=("$1") BG_CMDS+=("$2"); } # NAME FUNCTION
 check_start() {
@@ -417,11 +369,10 @@ check_join() {
 # Figures derived from the rubrics, never typed: each lab's points without
 # its memory tests (what NOVALGRIND=1 can reach) and its number of tests.
 rubric_sum() { python3 grader/lib/rubric.py tsv "$1" | awk -F'\t' -v re="$2" '$2 ~ re { s += $1 } END { print s + 0 }'; }
-LABS_ALL=() NOMEM=() NTESTS=0
+LABS_ALL=() NOMEM=()
 for f in grader/tests/[0-9][0-9]_*.bats; do
     b=${f##*/}; LABS_ALL+=("${b%%_*}")
     NOMEM+=("$(rubric_sum "$f" '^[^m]|^m[^é]')")
-    NTESTS=$((NTESTS + $(python3 grader/lib/rubric.py tsv "$f" | wc -l)))
 done
 
 # Labs 01 and 02 of the reference: enough to check how grading goes on
@@ -470,20 +421,29 @@ run_of() {
     done
 }
 
+# The points of FEW_T's tests (see the hostile copies above).
+FEW=("$(rubric_sum grader/tests/01_tcp_client.bats "$FEW_T")" "$(rubric_sum grader/tests/02_echo_server.bats "$FEW_T")")
+# Over every lab (grade.sh all): their points and their number.
+FEW_MAX=0 FEW_N=0
+for f in grader/tests/[0-9][0-9]_*.bats; do
+    FEW_MAX=$((FEW_MAX + $(rubric_sum "$f" "$FEW_T")))
+    FEW_N=$((FEW_N + $(python3 grader/lib/rubric.py tsv "$f" | awk -F'\t' -v re="$FEW_T" '$2 ~ re' | wc -l)))
+done
+
 broken_ok() {
     local broken_rc=0
-    NOVALGRIND=1 bash grader/grade.sh --tree "$WORK/broken" --json "$WORK/broken.json" all >"$WORK/broken.log" 2>&1 ||
+    NOVALGRIND=1 T=$FEW_T bash grader/grade.sh --tree "$WORK/broken" --json "$WORK/broken.json" all >"$WORK/broken.log" 2>&1 ||
         broken_rc=$?
     [ "$broken_rc" = 0 ] || { echo "code de sortie $broken_rc"; return 1; }
-    grep -q "Lab 01 — tcp_client : 0/100" "$WORK/broken.log" &&
+    grep -q "Lab 01 — tcp_client : 0/${FEW[0]}" "$WORK/broken.log" &&
         grep -q "la compilation a échoué" "$WORK/broken.log" &&
         grep -q "error:" "$WORK/broken.log" &&
-        grep -q "Lab 02 — echo_server : ${NOMEM[1]}/100" "$WORK/broken.log" || { cat "$WORK/broken.log"; return 1; }
+        grep -q "Lab 02 — echo_server : ${FEW[1]}/${FEW[1]}" "$WORK/broken.log" || { cat "$WORK/broken.log"; return 1; }
 }
 check_bg "lab qui ne compile pas : 0 point avec le message du compilateur, la notation continue" broken_ok
 
 strict_ok() {
-    make -s lab01 NOVALGRIND=1 >"$WORK/lab01.log" 2>&1 && { echo "make lab01 a réussi sur le squelette"; return 1; }
+    make -s lab01 NOVALGRIND=1 T="$FEW_T" >"$WORK/lab01.log" 2>&1 && { echo "make lab01 a réussi sur le squelette"; return 1; }
     grep -q "✗" "$WORK/lab01.log" && grep -q "indice :" "$WORK/lab01.log" &&
         grep -q "Lab 01 — tcp_client : " "$WORK/lab01.log" || { cat "$WORK/lab01.log"; return 1; }
     local sel
@@ -530,22 +490,22 @@ gradebook_ok() {
     mkdir -p "$s/eve"$'\r'"mallory" "$s/=1+1" && cp -R labs/01_* "$s/=1+1/"
     ln -s "$ROOT/solutions" "$s/lien"
     mkdir -p "$WORK/gbtmp" && chmod 711 "$WORK/gbtmp"
-    TMPDIR=$WORK/gbtmp NOVALGRIND=1 make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
+    TMPDIR=$WORK/gbtmp NOVALGRIND=1 T=$FEW_T make -s gradebook SUBMISSIONS="$s" BUILD="$WORK/gb" >"$WORK/gb.log" 2>&1 ||
         { cat "$WORK/gb.log"; return 1; }
-    python3 - "$WORK/gb/grade/carnet.csv" "$PART" "${#LABS_ALL[@]}" "${NOMEM[0]}" <<'PY' || return 1
+    python3 - "$WORK/gb/grade/carnet.csv" "$((FEW[0] + FEW[1]))" "$((100 * ${#LABS_ALL[@]}))" "${FEW[0]}" <<'PY' || return 1
 import csv, sys
 rows = {r["etudiant"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
-full, nlabs, one = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+full, most, one = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 assert set(rows) == {"alice", "bob", "carol, la troisième", "chloé dupont", "mallory", "eve?mallory",
                      "'=1+1", "lien"}, rows.keys()
 a, b, c, d, m = (rows[k] for k in ("alice", "bob", "carol, la troisième", "chloé dupont", "mallory"))
 assert int(rows["lien"]["total"]) == 0 and "lien symbolique" in rows["lien"]["remarque"], rows["lien"]
 assert int(rows["eve?mallory"]["total"]) == 0 and "aucun dossier de lab" in rows["eve?mallory"]["remarque"]
 assert 0 < int(rows["'=1+1"]["total"]) < one, rows["'=1+1"]
-assert int(a["total"]) == full and int(a["max"]) == 100 * nlabs, a
+assert int(a["total"]) == full and int(a["max"]) == most, a
 assert int(d["total"]) == one, d
 assert int(b["total"]) < full and a["remarque"] == b["remarque"] == "", b
-assert int(c["total"]) == 0 and int(c["max"]) == 100 * nlabs and "aucun dossier de lab" in c["remarque"], c
+assert int(c["total"]) == 0 and int(c["max"]) == most and "aucun dossier de lab" in c["remarque"], c
 assert int(m["total"]) == 0, m
 PY
     grep -q "Lab 01 — tcp_client : " "$WORK/gb/grade/rapports/alice.txt" || { echo "rapport d'alice"; return 1; }
@@ -609,6 +569,77 @@ check_bg "deux « make grade » en même temps (dont un en isolation partielle f
 
 check_start
 
+section "Référence : solutions/ à 100/100, tests mémoire compris ; aussi en isolation partielle ; squelettes"
+t0=$SECONDS
+# One pool of grades, one per lab and kind, longest first: the reference
+# with valgrind, the reference under the partial isolation (no user
+# namespaces: Docker, WSL 1; tests that need the lab's own /etc are not run
+# there), the skeleton. Most of a grade's time is spent waiting on the
+# programs (delays, timeouts): JOBS + 1 at once.
+grade_job() { # KIND NN
+    local out=$WORK/grade.$1.$2 start=$SECONDS
+    : >"$out.tsv"
+    case $1 in
+    ref) bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
+    partial) GRADER_SANDBOX=none NOVALGRIND=1 bash grader/grade.sh --tree solutions --summary "$out.tsv" "$2" ;;
+    # The first failed test is enough.
+    skel) FAILFAST=1 NOVALGRIND=1 bash grader/grade.sh --tree labs --summary "$out.tsv" "$2" ;;
+    esac >"$out.log" 2>&1
+    echo "$((SECONDS - start)) $1 $2" >"$out.seconds"
+}
+export -f grade_job
+export WORK
+LAB_NUMS=()
+for f in grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; LAB_NUMS+=("${b%%_*}"); done
+# Labs 01 and 02 are graded in the partial isolation by the grader's own
+# checks below (two make grade at once): not here again.
+PARTIAL_NUMS=("${LAB_NUMS[@]:2}")
+{
+    printf 'ref %s\n' "${LAB_NUMS[@]}"
+    printf 'partial %s\n' "${PARTIAL_NUMS[@]}"
+    printf 'skel %s\n' "${LAB_NUMS[@]}"
+} | xargs -P "$((JOBS + 1))" -L 1 bash -c 'grade_job "$@"' _
+# row KIND NN — points, max, memory of that grade.
+row() { awk -F'\t' -v n="$2" '$1 == n { print $2 "\t" $3 "\t" $4 }' "$WORK/grade.$1.$2.tsv"; }
+for n in "${LAB_NUMS[@]}"; do
+    IFS=$'\t' read -r pts max mem <<<"$(row ref "$n")"
+    if [ "${pts:-}" = 100 ] && [ "${max:-}" = 100 ] && [ "${mem:-}" = OK ]; then
+        pass "solution du lab $n : 100/100, mémoire OK"
+    else
+        # What failed in the pool, then the same lab graded again alone.
+        { grep -v '✓' "$WORK/grade.ref.$n.log"; echo "notée de nouveau, seule :"
+            bash grader/grade.sh --tree solutions "$n" 2>&1 | grep -v '✓'; } >"$WORK/sol.$n.log"
+        fail "solution du lab $n : ${pts:-?}/${max:-?}, mémoire ${mem:-?}" "$WORK/sol.$n.log" 60
+    fi
+    log=$WORK/grade.partial.$n.log
+    if [[ " ${PARTIAL_NUMS[*]} " != *" $n "* ]]; then
+        : # (labs 01 and 02: graded so by the grader's own checks)
+    elif grep -q "isolation : partielle" "$log" && grep -q '✓' "$log" && ! grep -q '✗' "$log"; then
+        pass "solution du lab $n en isolation partielle (GRADER_SANDBOX=none) : aucun échec"
+    else
+        fail "solution du lab $n en isolation partielle (GRADER_SANDBOX=none)" "$log" 60
+    fi
+    first=$(python3 grader/lib/report.py verdict "$WORK/grade.skel.$n.log")
+    [ "${first%%$'\t'*}" = killed ] && first=${first#*$'\t'} || first=
+    built=1
+    for c in labs/"${n}"_*/*.c; do
+        c=${c%.c}
+        [ -f "$c.h" ] && continue # a unit, linked into the programs
+        [ -x "$B/$c" ] || built=0
+    done
+    if ((built)) && [ -n "$first" ]; then
+        pass "squelette du lab $n : compile, échoue à « $first »"
+    else
+        fail "squelette du lab $n : ne compile pas, ou n'échoue à aucun test" "$WORK/grade.skel.$n.log"
+    fi
+done
+echo "   (durée de chaque note : $(cat "$WORK"/grade.*.seconds | sort -rn | awk '{ printf "%s%s %s %d s", (NR > 1 ? ", " : ""), $2, $3, $1 }'))"
+echo "   ($(elapsed "$t0"))"
+
+# Graded in the background from here, beside the mutants: these grades
+# mostly wait (budgets, limits), and the mutants' do not depend on them.
+{ printf '%s\n' "${HOSTILE[@]}" | xargs -P "$JOBS" -I{} bash -c 'grade_hostile "$1"' _ {}; } &
+HOSTILE_JOB=$!
 
 section "Mutants : chaque variante fautive fait échouer un test (écrits à la main, et l'échantillon des générés), d'abord celui enregistré"
 t0=$SECONDS
@@ -664,6 +695,7 @@ for patch in "${MUTANTS[@]}"; do
     survived*)
         read -r _ pts max <<<"$result"
         fail "$what : NON attrapé ($pts/$max : aucun test n'échoue)" "$log" ;;
+    budget*) fail "$what : budget épuisé avant tout échec (ni attrapé ni survivant)" "$log" ;;
     *) fail "$what : pas de résultat" "$log" ;;
     esac
 done
@@ -688,7 +720,7 @@ budget_cut_ok() {
 }
 check "test coupé par le budget : « non exécuté (budget épuisé, pendant …) », pas un échec ni une ligne de shell" budget_cut_ok
 json_ok() {
-    python3 - "$WORK/broken.json" "${NOMEM[1]}" "$((100 * ${#LABS_ALL[@]}))" "$NTESTS" <<'PY'
+    python3 - "$WORK/broken.json" "${FEW[1]}" "$FEW_MAX" "$FEW_N" <<'PY'
 import json, sys
 raw = open(sys.argv[1], "rb").read()
 raw.decode("utf-8")                       # valid UTF-8, or UnicodeDecodeError
@@ -819,7 +851,7 @@ check "#include de la solution par chemin relatif : introuvable, 0 point" hostil
 check "lien symbolique vers la solution : ignoré, 0 point" hostile_ok symlink 30 0 'lien symbolique ignoré'
 stray_ok() {
     local pts want
-    pts=$(cut -f2 "$H/stray.tsv" 2>/dev/null) want=$(rubric_sum grader/tests/01_tcp_client.bats "$STRAY_T")
+    pts=$(cut -f2 "$H/stray.tsv" 2>/dev/null) want=$(rubric_sum grader/tests/01_tcp_client.bats "$FEW_T")
     [ "$pts" = "$want" ] || { echo "$pts points au lieu de $want"; tail -n 40 "$H/stray.log"; return 1; }
     grep -q 'fichier ignoré (il ne fait pas partie des fichiers du lab) : brouillon copie.c' "$H/stray.log" &&
         grep -q 'fichier spécial ignoré .*: attente.h' "$H/stray.log" &&

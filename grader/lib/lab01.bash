@@ -12,14 +12,16 @@ seeded_text() {
 # bytes EXPECTED (printf %s), within 3 s (scaled): the fake saw the request.
 # The fake creates FILE as it accepts: no FILE after 1 s, no connection.
 expect_fake_got() {
-    local i tries
+    local DEADLINE POLLS accepted
     printf '%s' "$2" >"$T/fake_expected"
-    tries=$(awk -v t="$(scaled 3)" 'BEGIN { printf "%d", t * 50 }')
-    for ((i = 0; i < tries; i++)); do
-        cmp -s "$T/fake_expected" "$1" 2>/dev/null && return 0
-        [ -e "$1" ] || ((i < tries / 3)) || break
-        sleep 0.02
+    _deadline 1
+    accepted=$DEADLINE
+    _deadline 3
+    while ! cmp -s "$T/fake_expected" "$1" 2>/dev/null; do
+        [ -e "$1" ] || ((${EPOCHREALTIME//[!0-9]/} < accepted)) || break
+        _poll || break
     done
+    cmp -s "$T/fake_expected" "$1" 2>/dev/null && return 0
     [ -e "$1" ] || fail_fr "$3" "$(show "$T/fake_expected")" "aucune connexion reçue par le serveur de test"
     fail_fr "$3" "$(show "$T/fake_expected")" "$(show "$1")"
 }

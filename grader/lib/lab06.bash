@@ -102,8 +102,8 @@ expect_report() {
 # at least one connection accepted by the targets: the scanner really
 # connected (a program that only reads /proc/net/tcp cannot).
 expect_connected() {
-    local missing deadline
-    deadline=$(($(date +%s%N) + $(awk -v t="$(scaled 3)" 'BEGIN { printf "%d", t * 1e9 }')))
+    local missing DEADLINE POLLS
+    _deadline 3
     while :; do
         # The ports of $1 that the log does not hold (one awk a round: a
         # busy machine makes each process slow to start).
@@ -111,8 +111,7 @@ expect_connected() {
             { seen[$1] = 1 }
             END { for (i = 1; i <= n; i++) if (!(w[i] in seen)) printf " %s", w[i] }' "$TARGET_LOG")
         [ -z "$missing" ] && return 0
-        (($(date +%s%N) < deadline)) || break
-        sleep 0.05
+        _poll 0.05 || break
     done
     fail_fr "les connexions vues par les ports en écoute du correcteur${2:+ ($2)}" \
         "une connexion acceptée sur chacun de : $1" "aucune sur :$missing"

@@ -120,13 +120,9 @@ expect_connected() {
 }
 
 wait_line_exists() {
-    local i tries
-    tries=$(awk -v t="$(scaled "$2")" 'BEGIN { printf "%d", t * 50 }')
-    for ((i = 0; i < tries; i++)); do
-        [ -e "$1" ] && return 0
-        sleep 0.02
-    done
-    return 1
+    local DEADLINE POLLS
+    _deadline "$2"
+    until [ -e "$1" ]; do _poll || return 1; done
 }
 
 # expect_lines EXPECTED WHAT — stdout is exactly EXPECTED, where each

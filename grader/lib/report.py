@@ -95,6 +95,32 @@ def cmd_inert(args):
     return 0
 
 
+# A test that failed in a report without colours (NO_COLOR): its name.
+FAILED_LINE = re.compile(r"^  ✗ \[ 0/ *\d+\] (.*)$", re.M)
+BUDGET_SPENT = "budget épuisé"
+
+
+def verdict(text):
+    """What a grade's report says of a mutant: ("killed", NAME) for the
+    first test that failed (a lab that did not compile fails none),
+    ("budget", None) when the budget stopped it first (no verdict: the
+    tests after it did not run), else ("survived", None). mutant.sh,
+    mutate.py and make test (skeletons, references) judge by it alone."""
+    for m in FAILED_LINE.finditer(text):
+        if not m.group(1).endswith(" (non compilé)"):
+            return "killed", m.group(1)
+    if BUDGET_SPENT in text:
+        return "budget", None
+    return "survived", None
+
+
+def cmd_verdict(args):
+    with open(args.log, encoding="utf-8", errors="replace") as f:
+        kind, name = verdict(f.read())
+    print(kind if name is None else f"{kind}\t{name}")
+    return 0
+
+
 def say(args, text=""):
     if not args.quiet:
         print(text, flush=True)
@@ -419,11 +445,13 @@ def main():
     s.add_argument("--partial", action="store_true")
     s.add_argument("--header", default="")
     s.add_argument("states", nargs="*")
+    s = sub.add_parser("verdict")
+    s.add_argument("log")
     s = sub.add_parser("inert")
     s.add_argument("--one-line", action="store_true")
     args = p.parse_args()
     return {"phase": cmd_phase, "fail-all": cmd_fail_all, "finish": cmd_finish,
-            "json": cmd_json, "inert": cmd_inert}[args.cmd](args)
+            "json": cmd_json, "inert": cmd_inert, "verdict": cmd_verdict}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -164,15 +164,12 @@ expect_departures() {
 # @hint ECONNRESET ne concerne que ce client : son thread ferme sa socket et se termine — man 7 tcp, man 2 close
 @test "200 connexions réinitialisées en plein transfert : le serveur tient et ferme tout" {
     start_threaded
-    local before after i
+    local before after DEADLINE POLLS
     before=$(proc_fds "$SERVER_PID")
     run_load -c 2 -r 10 -k 200
     expect_load_ok "2 clients actifs pendant 200 réinitialisations (RST)"
-    for ((i = 0; i < 150; i++)); do
-        after=$(proc_fds "$SERVER_PID")
-        ((after <= before)) && break
-        sleep 0.02
-    done
+    _deadline 3
+    while after=$(proc_fds "$SERVER_PID") && ((after > before)) && _poll; do :; done
     ((after <= before)) ||
         fail_fr "les descripteurs ouverts du serveur (/proc/PID/fd) après les réinitialisations" \
             "$before, comme au départ (chaque socket de client fermée)" "$after"
@@ -255,9 +252,9 @@ expect_departures() {
         FIU=()
         local t0 ms limit
         limit=$(awk -v t="$(scaled 2)" 'BEGIN { printf "%d", t * 1000 }')
-        t0=$(date +%s%N)
+        t0=${EPOCHREALTIME//[!0-9]/}
         run_load -c 20 -r 1 -n 256
-        ms=$((($(date +%s%N) - t0) / 1000000))
+        ms=$(((${EPOCHREALTIME//[!0-9]/} - t0) / 1000))
         expect_load_ok "20 clients quand 4 accept sur 5 échouent (ENOBUFS)"
         grep -q '^threaded_server: accept : tampons réseau épuisés$' "$SERVER_ERR" ||
             fail_fr "le message quand accept échoue faute de tampons (ENOBUFS)" \
@@ -282,12 +279,9 @@ expect_departures() {
     wait_count "$SERVER_LOG" '^Client déconnecté: ' "$(grep -c '^Nouveau client: ' "$SERVER_LOG")" 5 || true
     probe session 127.0.0.1 "$SERVER_PORT"
     expect_status 0 "le code de sortie d'un client venu après les échecs de pthread_create (le serveur continue)"
-    local i now=
-    for ((i = 0; i < 100; i++)); do
-        now=$(proc_fds "$SERVER_PID")
-        [ "$now" = "$base" ] && break
-        sleep 0.05
-    done
+    local now= DEADLINE POLLS
+    _deadline 5
+    while now=$(proc_fds "$SERVER_PID") && [ "$now" != "$base" ] && _poll 0.05; do :; done
     [ "$now" = "$base" ] ||
         fail_fr "les descripteurs du serveur (/proc/PID/fd) après les clients refusés faute de thread" \
             "$base, comme au départ (chaque client refusé fermé)" "$now"

@@ -19,11 +19,11 @@ proc_sockets() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' 2>
 # expect_fds_back BEFORE WHAT EXPECTED — within 3 s, the server holds no more
 # descriptors than BEFORE (each client it closed is gone from /proc/PID/fd).
 expect_fds_back() {
-    local after i
-    for ((i = 0; i < 150; i++)); do
-        after=$(proc_fds "$SERVER_PID")
+    local after DEADLINE POLLS
+    _deadline 3
+    while after=$(proc_fds "$SERVER_PID"); do
         ((after <= $1)) && return 0
-        sleep 0.02
+        _poll || break
     done
     fail_fr "$2" "$1, comme au départ ($3)" "$after"
 }
@@ -153,7 +153,7 @@ expect_sockets() {
     pid=$BG_PID
     while kill -0 "$pid" 2>/dev/null; do
         rss=$(proc_rss_kb "$SERVER_PID") && ((rss > max)) && max=$rss
-        sleep 0.05
+        nap 0.05
     done
     status=0
     wait "$pid" || status=$?
