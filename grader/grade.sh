@@ -96,6 +96,8 @@ command -v python3 >/dev/null || { echo "grade.sh: python3 est nécessaire (sudo
 
 # shellcheck source=lib/sandbox.bash
 source "$LIB/sandbox.bash"
+# shellcheck source=lib/builtin.bash
+source "$LIB/builtin.bash"
 sandbox_detect
 export SANDBOX_MODE
 
@@ -415,12 +417,21 @@ compile_lab() {
 # per core now (1 to 3, and at least TIMEOUT_SCALE). The load may rise
 # during a lab (other grades starting): a budget fixed at the start would
 # then end a correct lab before its last tests.
+# Without a process per second (builtin.bash): read -t on a pipe whose
+# ends it holds is its clock; loads are in millionths.
 budget_watch() {
-    local pid=$1 left=$(($2 * 10)) n
+    local pid=$1 left=$(($2 * 10)) n f s load tick
     n=$(nproc 2>/dev/null || echo 1)
-    while sleep 1 && kill -0 "$pid" 2>/dev/null; do
-        left=$((left - $(awk -v n="$n" -v f="$TIMEOUT_SCALE" '{ s = $1 / n; if (s < f) s = f;
-            if (s < 1) s = 1; if (s > 3 && f <= 3) s = 3; printf "%d", 10 / s + 0.5 }' /proc/loadavg)))
+    to_micro f "$TIMEOUT_SCALE" || f=1000000
+    exec {tick}<> <(:)
+    while ! read -r -t 1 -u "$tick" _ && kill -0 "$pid" 2>/dev/null; do
+        read -r load _ </proc/loadavg
+        to_micro s "$load" || s=1000000
+        s=$((s / n))
+        ((s < f)) && s=$f
+        ((s < 1000000)) && s=1000000
+        ((s > 3000000 && f <= 3000000)) && s=3000000
+        left=$((left - (10000000 + s / 2) / s))
         ((left > 0)) || { kill -ALRM "$pid" 2>/dev/null; return 0; }
     done
 }

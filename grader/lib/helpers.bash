@@ -15,6 +15,8 @@
 bats_load_library bats-support
 # shellcheck source=sandbox.bash
 source "$BATS_TEST_DIRNAME/../lib/sandbox.bash"
+# shellcheck source=builtin.bash
+source "$BATS_TEST_DIRNAME/../lib/builtin.bash"
 
 : "${PROG_DIR:?PROG_DIR: dossier des programmes à tester}"
 : "${FAKE_DIR:?FAKE_DIR: dossier des faux pairs du correcteur}"
@@ -39,8 +41,11 @@ LIMIT_FSIZE_MIB=128
 VG_AS_MIB=3072
 
 # Seconds scaled by TIMEOUT_SCALE (decimals kept).
+# In a loop, scale_to VAR SECONDS (builtin.bash) spares the $(…)'s fork.
 scaled() {
-    awk -v t="$1" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%g", t * s }'
+    local v
+    scale_to v "$1"
+    printf '%s' "$v"
 }
 
 # Waiting without processes of our own. A fork costs 6 ms of processor on
@@ -56,7 +61,9 @@ nap() {
 # _deadline SECONDS — DEADLINE: now + SECONDS (scaled), in microseconds
 # (bash's clock). Callers declare DEADLINE and POLLS local.
 _deadline() {
-    DEADLINE=$((${EPOCHREALTIME//[!0-9]/} + $(awk -v t="$1" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", t * s * 1e6 }')))
+    local span
+    scale_micro span "$1"
+    DEADLINE=$((${EPOCHREALTIME//[!0-9]/} + span))
     POLLS=0
 }
 # _poll [PERIOD] — false once DEADLINE has passed; else naps and is true:
@@ -89,26 +96,27 @@ setup() {
     # in a folder, the grader never writes into it nor follows anything in
     # it (a program could leave links there).
     W=$GRADER_WORK/$BATS_TEST_NUMBER
-    rm -rf "$W" && mkdir -p "$W" && chmod 755 "$W"
+    { [ ! -e "$W" ] || rm -rf "$W"; } && mkdir -p -m 755 "$W"
     RUN_N=0
 }
 
-# Start time of a process (clock ticks since boot), to tell it from a later
-# process that reuses its pid.
+# _start_time PID — START_TIME: its start (clock ticks since boot), to tell
+# it from a later process that reuses its pid.
 _start_time() {
     local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    START_TIME=
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
     stat=${stat##*) }
     set -- $stat
-    printf '%s' "${20}"
+    START_TIME=${20}
 }
 
 # Kills the process group of a job this test started, only if the job is
 # still the process it started (never a reused pid).
 _kill_job() {
-    local job=$1 t
-    t=$(_start_time "$job") || return 0
-    [ "$t" = "${JOB_START[$job]:-}" ] && kill -KILL -- "-$job" 2>/dev/null
+    local job=$1 START_TIME
+    _start_time "$job" || return 0
+    [ "$START_TIME" = "${JOB_START[$job]:-}" ] && kill -KILL -- "-$job" 2>/dev/null
     return 0
 }
 
@@ -194,7 +202,13 @@ _student_cmd() {
     shift
     RUN_N=$((RUN_N + 1))
     RUN_W=$GRADER_WORK/$BATS_TEST_NUMBER.run$RUN_N
-    rm -rf "$RUN_W" && mkdir -m 700 "$RUN_W" && cp -R "$W/." "$RUN_W/" ||
+    # The copy only when the test staged files (most stage none).
+    local f staged=0
+    for f in "$W"/* "$W"/.[!.]* "$W"/..?*; do
+        [ -e "$f" ] || [ -L "$f" ] && { staged=1; break; }
+    done
+    rm -rf "$RUN_W" && mkdir -m 700 "$RUN_W" &&
+        { ((!staged)) || cp -R "$W/." "$RUN_W/"; } ||
         fail_fr "le dossier de travail du programme" "créé par le correcteur" "impossible à créer : $RUN_W"
     # As root, programs run as the sandbox's user; otherwise as the grader's
     # own uid (which the lab sandbox shows as 0: only root can chown).
@@ -236,8 +250,10 @@ _student_cmd() {
 }
 
 _record_job() {
+    local START_TIME
     STARTED+=("$1")
-    JOB_START[$1]=$(_start_time "$1")
+    _start_time "$1"
+    JOB_START[$1]=$START_TIME
     return 0
 }
 
@@ -256,7 +272,7 @@ show() {
 # _job_alive JOB — is the job still running (a zombie is not)?
 _job_alive() {
     local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
     stat=${stat##*) }
     [ "${stat%% *}" != Z ]
 }
@@ -337,18 +353,20 @@ run_prog() {
     shift
     [ -x "$PROG_DIR/$prog" ] || fail_fr "programme introuvable" "$PROG_DIR/$prog compilé" "absent"
     _student_cmd "$prog" "$@"
-    LAST_LIMIT=$(scaled "$limit")
+    local grace
+    scale_to LAST_LIMIT "$limit"
+    scale_to grace 2
     KILL_REASON="délai de $LAST_LIMIT s dépassé : le programme ne s'est pas terminé, le correcteur l'a arrêté"
     start=${EPOCHREALTIME//[!0-9]/}
     status=0
     # The outer 2>/dev/null silences bash's own "Segmentation fault" notice:
     # the exit status says it, in French, in expect_status.
-    { (_exec_clean --student timeout -k "$(scaled 2)" "$LAST_LIMIT" "${CMD[@]}") \
+    { (_exec_clean --student timeout -k "$grace" "$LAST_LIMIT" "${CMD[@]}") \
         <"$input" >"$out" 2>"$T/err"; } 2>/dev/null || status=$?
     elapsed_ms=$(((${EPOCHREALTIME//[!0-9]/} - start) / 1000))
     output=
-    [ "$out" = "$T/out" ] && output=$(tr -d '\0' <"$T/out")
-    stderr_text=$(tr -d '\0' <"$T/err")
+    [ "$out" = "$T/out" ] && read_text output "$T/out"
+    read_text stderr_text "$T/err"
     LAST_CMD="$prog $*"
     LAST_CMD=${LAST_CMD//$'\r'/\\r}
     LAST_CMD=${LAST_CMD//$'\n'/\\n}
@@ -360,8 +378,10 @@ run_prog() {
 # the lab in its sandbox; bounded to 120 s (scaled), stdout/stderr to
 # $T/LOGNAME.out/.err. Sets BG_PID (the job: timeout, its process group).
 start_bg() {
-    local log=$1 kind=
+    local log=$1 kind= grace limit
     shift
+    scale_to grace 2
+    scale_to limit 120
     if [ "$1" = --student ]; then
         shift
         _student_cmd "$@"
@@ -369,7 +389,7 @@ start_bg() {
     else
         CMD=("$@")
     fi
-    (_exec_clean $kind timeout -k "$(scaled 2)" "$(scaled 120)" "${CMD[@]}") \
+    (_exec_clean $kind timeout -k "$grace" "$limit" "${CMD[@]}") \
         </dev/null >"$T/$log.out" 2>"$T/$log.err" &
     BG_PID=$!
     _record_job "$BG_PID"
@@ -517,10 +537,16 @@ stop_server() {
 # probe MODE ARGS… — the grader's test client, bounded; sets status, output
 # files $T/probe.out/.err and probe_local (its local HOST:PORT).
 probe() {
+    local grace limit line
+    scale_to grace 2
+    scale_to limit 30
     status=0
-    { (_exec_clean timeout -k "$(scaled 2)" "$(scaled 30)" "$FAKE_DIR/probe" "$@") \
+    { (_exec_clean timeout -k "$grace" "$limit" "$FAKE_DIR/probe" "$@") \
         </dev/null >"$T/probe.out" 2>"$T/probe.err"; } 2>/dev/null || status=$?
-    probe_local=$(sed -n 's/^local //p' "$T/probe.err" | head -n 1)
+    probe_local=
+    while IFS= read -r line || [ -n "$line" ]; do
+        [[ $line == "local "* ]] && { probe_local=${line#local }; break; }
+    done <"$T/probe.err"
     return 0
 }
 
@@ -530,7 +556,9 @@ LOAD_FLAGS=()
 # first. Sets status; the report is in $T/load.out, errors in $T/load.err.
 run_load() {
     status=0
-    { (_exec_clean timeout -k 2 "$(scaled 60)" "$FAKE_DIR/load" "${LOAD_FLAGS[@]}" -s "$SEED" "$@" \
+    local limit
+    scale_to limit 60
+    { (_exec_clean timeout -k 2 "$limit" "$FAKE_DIR/load" "${LOAD_FLAGS[@]}" -s "$SEED" "$@" \
         127.0.0.1 "$SERVER_PORT") </dev/null >"$T/load.out" 2>"$T/load.err"; } 2>/dev/null || status=$?
     return 0
 }
@@ -654,7 +682,8 @@ expect_same_bytes() {
 # expect_elapsed MIN_MS MAX_MS WHAT — MAX is scaled by TIMEOUT_SCALE.
 expect_elapsed() {
     local max
-    max=$(awk -v t="$2" -v s="$TIMEOUT_SCALE" 'BEGIN { printf "%d", t * s }')
+    scale_micro max "$2"
+    max=$((max / 1000000))
     ((elapsed_ms >= $1 && elapsed_ms <= max)) && return 0
     fail_fr "$3" "entre $1 et $max ms" "$elapsed_ms ms"
 }
@@ -701,7 +730,7 @@ use_valgrind() {
     VG=(valgrind --leak-check=full --show-leak-kinds=definite,indirect
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99
         --track-fds=yes)
-    TIMEOUT_SCALE=$(awk -v s="$TIMEOUT_SCALE" -v v="$VALGRIND_SCALE" 'BEGIN { print s * v }')
+    scale_to TIMEOUT_SCALE "$VALGRIND_SCALE"
 }
 
 # valgrind_explain LOG — valgrind's findings in French, each with the first
