@@ -768,11 +768,16 @@ os.execvp(sys.argv[1], sys.argv[1:])' make -s lab02 TREE=solutions >"$tmp/log" 2
     # program sandbox itself shows no path of the grader).
     # (60 s at most: the tools and the lab are compiled first, slowly on a
     # loaded machine.)
-    for ((i = 0; i < 1200; i++)); do
-        [ -n "$(run_of "$tmp/" echo_server)" ] && break
-        sleep 0.05
+    # The same pid twice, 0.1 s apart: a server, not one of the usage
+    # tests' runs, which end at once (seen once, gone at the next look).
+    local seen= now=
+    for ((i = 0; i < 600; i++)); do
+        now=$(run_of "$tmp/" echo_server)
+        [ -n "$now" ] && [ "$now" = "$seen" ] && break
+        seen=$now
+        sleep 0.1
     done
-    [ -n "$(run_of "$tmp/" echo_server)" ] ||
+    [ -n "$now" ] && [ "$now" = "$seen" ] ||
         { echo "le serveur n'a jamais démarré"; cat "$tmp/log"; kill -KILL -- "-$pid"; wait "$pid"; return 1; }
     if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
