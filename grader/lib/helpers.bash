@@ -252,7 +252,9 @@ _student_cmd() {
 _record_job() {
     local START_TIME
     STARTED+=("$1")
-    _start_time "$1"
+    # A job already ended and reaped has no start time (and nothing to
+    # kill): not an error here, whatever ended it is reported by the caller.
+    _start_time "$1" || :
     JOB_START[$1]=$START_TIME
     return 0
 }
