@@ -417,14 +417,12 @@ compile_lab() {
 # per core now (1 to 3, and at least TIMEOUT_SCALE). The load may rise
 # during a lab (other grades starting): a budget fixed at the start would
 # then end a correct lab before its last tests.
-# Without a process per second (builtin.bash): read -t on a pipe whose
-# ends it holds is its clock; loads are in millionths.
+# Without a process per second (builtin.bash: nap); loads in millionths.
 budget_watch() {
-    local pid=$1 left=$(($2 * 10)) n f s load tick
+    local pid=$1 left=$(($2 * 10)) n f s load
     n=$(nproc 2>/dev/null || echo 1)
     to_micro f "$TIMEOUT_SCALE" || f=1000000
-    exec {tick}<> <(:)
-    while ! read -r -t 1 -u "$tick" _ && kill -0 "$pid" 2>/dev/null; do
+    while nap 1 && kill -0 "$pid" 2>/dev/null; do
         read -r load _ </proc/loadavg
         to_micro s "$load" || s=1000000
         s=$((s / n))

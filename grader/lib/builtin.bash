@@ -55,3 +55,10 @@ read_text() {
     if ((${#_rt_out} > 1048576 || _i == 64)); then _rt_out=$(tr -d '\0' <"$2"); fi
     return 0
 }
+
+# nap SECONDS — sleeps: read -t on a pipe whose ends we both hold (nothing
+# ever comes), NAP_FD.
+nap() {
+    [ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
+    read -r -t "$1" -u "$NAP_FD" _ || :
+}

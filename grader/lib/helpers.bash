@@ -52,12 +52,8 @@ scaled() {
 # the machines measured here, a fork and exec 9 ms: a loop that ran sleep,
 # date and grep 50 times a second kept more than a core busy while it
 # waited, and a grade's tests mostly wait.
-# nap SECONDS — sleeps: read -t on a pipe whose ends we both hold (nothing
-# ever comes). The programs started do not inherit it (_exec_clean).
-nap() {
-    [ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
-    read -r -t "$1" -u "$NAP_FD" _ || :
-}
+# nap SECONDS (builtin.bash) sleeps; the programs started do not inherit
+# its descriptor (_exec_clean).
 # _deadline SECONDS — DEADLINE: now + SECONDS (scaled), in microseconds
 # (bash's clock). Callers declare DEADLINE and POLLS local.
 _deadline() {
