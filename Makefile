@@ -48,7 +48,7 @@ help:
 	@echo "  make mutants-tests [LAB=NN]"
 	@echo "                    enregistre le test qui tue chaque mutant de make test (mainteneurs)"
 	@echo "  make dist         archive étudiante $(BUILD)/dist/tp-reseau.tar.gz, sans solutions ni mutants"
-	@echo "  make deps         installe les outils manquants (bats, bats-assert, bats-support, valgrind)"
+	@echo "  make deps         installe les outils manquants (bats, valgrind, bubblewrap…)"
 	@echo "  make clean        supprime $(BUILD)/"
 	@echo "Variables :"
 	@echo "  TREE=chemin       arbre à noter (défaut : labs ; TREE=solutions pour la référence ;"

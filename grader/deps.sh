@@ -7,9 +7,6 @@ set -u
 
 missing=()
 command -v bats >/dev/null 2>&1 || missing+=(bats)
-libpath=${BATS_LIB_PATH:-/usr/lib/bats}
-[ -f "$libpath/bats-support/load.bash" ] || missing+=(bats-support)
-[ -f "$libpath/bats-assert/load.bash" ] || missing+=(bats-assert)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
 command -v "${CC:-cc}" >/dev/null 2>&1 || missing+=(build-essential)

@@ -85,11 +85,11 @@ else
     RED= YELLOW= BOLD= DIM= OFF=
 fi
 
-# bats-core >= 1.7 (bats_load_library).
+# bats-core >= 1.7 (the oldest this grader was run with; Debian 12 has 1.8.2).
 bats_version=$(bats --version 2>/dev/null | awk '{ print $2 }')
 if ! printf '%s\n1.7.0\n' "${bats_version:-0}" | sort -V -C -r 2>/dev/null; then
     echo "grade.sh: bats-core 1.7 ou plus récent est nécessaire (trouvé : ${bats_version:-aucun})" >&2
-    echo "  sudo apt-get install -y bats bats-support bats-assert" >&2
+    echo "  sudo apt-get install -y bats" >&2
     exit 3
 fi
 command -v python3 >/dev/null || { echo "grade.sh: python3 est nécessaire (sudo apt-get install -y python3)" >&2; exit 3; }

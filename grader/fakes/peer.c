@@ -58,7 +58,7 @@ static void usage(const char *msg)
             "usage: peer MODE [-b ADDR] [-p PORT] [-s SEED] [-n BYTES] "
             "[-c CHUNK] [-d DELAY_MS] [-m TEXT] [-o FILE] [-R RCVBUF]\n"
             "  MODE : echo reply respond sink silent partial deaf reset "
-            "blackhole closed gen\n"
+            "blackhole closed gen genhex\n"
             "  -o FILE : sink, reply, respond, silent, partial, deaf : what the "
             "peer receives\n");
     exit(2);
@@ -454,16 +454,25 @@ static int run_closed(const struct opts *o)
     return rc;
 }
 
-static int run_gen(const struct opts *o)
+/* gen: gen(seed)[0..nbytes) on stdout; genhex: the same bytes as lowercase
+ * hex digits, no newline (a test's seeded text, without od and tr). */
+static int run_gen(const struct opts *o, int hex)
 {
+    static const char digits[] = "0123456789abcdef";
+    static char text[2 * (BUF_SIZE / 2)];
     uint64_t state = o->seed;
     long left = o->nbytes;
-    size_t c;
+    size_t c, i;
 
     while (left > 0) {
-        c = left < BUF_SIZE ? (size_t)left : BUF_SIZE;
+        c = left < BUF_SIZE / 2 ? (size_t)left : BUF_SIZE / 2;
         gen_bytes(&state, buf, c);
-        if (write_all(STDOUT_FILENO, buf, c) < 0) {
+        if (hex)
+            for (i = 0; i < c; i++) {
+                text[2 * i] = digits[buf[i] >> 4];
+                text[2 * i + 1] = digits[buf[i] & 15];
+            }
+        if (write_all(STDOUT_FILENO, hex ? text : (char *)buf, hex ? 2 * c : c) < 0) {
             fprintf(stderr, "peer: stdout : %s\n", strerror(errno));
             return -1;
         }
@@ -560,8 +569,8 @@ int main(int argc, char **argv)
     fake_args(&argc, &argv);
 
     parse_args(argc, argv, &o);
-    if (strcmp(o.mode, "gen") == 0)
-        return run_gen(&o) < 0 ? 1 : 0;
+    if (strcmp(o.mode, "gen") == 0 || strcmp(o.mode, "genhex") == 0)
+        return run_gen(&o, o.mode[3] == 'h') < 0 ? 1 : 0;
     for (i = 0; i < sizeof servers / sizeof servers[0]; i++)
         if (strcmp(o.mode, servers[i].name) == 0)
             break;

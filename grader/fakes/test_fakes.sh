@@ -125,6 +125,8 @@ check "gen : les 256 valeurs d'octet (NUL compris)" \
     test "$(od -An -v -tu1 "$tmp/gen1M" | tr -s ' ' '\n' | sed '/^$/d' | sort -un | wc -l)" -eq 256
 check "gen : préfixe indépendant de la longueur" \
     cmp <("$peer" gen -n 1000 -s 9) <("$peer" gen -n 70000 -s 9 | head -c 1000)
+check "genhex : les octets de gen en hexadécimal minuscule, sans retour à la ligne" \
+    cmp <("$peer" genhex -n 70000 -s 5) <("$peer" gen -n 70000 -s 5 | od -An -v -tx1 | tr -d ' \n')
 check "gen : graines différentes, flux différents" \
     bash -c "! cmp -s <('$peer' gen -n 100 -s 1) <('$peer' gen -n 100 -s 2)"
 # The grader hides a fake's arguments in FAKE_ARGS (0x1f between them):

@@ -62,3 +62,24 @@ nap() {
     [ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
     read -r -t "$1" -u "$NAP_FD" _ || :
 }
+
+# find_line VAR ERE FILE — VAR: FILE's first line that matches ERE (as
+# grep -E -m1 finds it); false when none does or FILE cannot be read. The
+# first 64 KiB are read by bash; a longer file goes to grep (a server's
+# output is polled several times a second, mostly small).
+find_line() {
+    local -n _fl_out=$1
+    local _fl_text _fl_lines _fl_l
+    _fl_out=
+    { IFS= read -r -d '' -N 65537 _fl_text <"$3"; } 2>/dev/null || :
+    [ -n "${_fl_text:-}" ] || return 1
+    if ((${#_fl_text} > 65536)); then
+        _fl_out=$(grep -Em1 -- "$2" "$3" 2>/dev/null) || return 1
+        return 0
+    fi
+    mapfile -t _fl_lines <<<"${_fl_text%$'\n'}"
+    for _fl_l in "${_fl_lines[@]}"; do
+        [[ $_fl_l =~ $2 ]] && { _fl_out=$_fl_l; return 0; }
+    done
+    return 1
+}

@@ -5,7 +5,7 @@
 # uses in a test differ): a program that cannot read the seed cannot print
 # them unless a fake sent them.
 seeded_text() {
-    fake_tool peer gen -s "$((SEED * 131 + $1))" -n 8 | od -An -tx1 | tr -d ' \n'
+    fake_tool peer genhex -s "$((SEED * 131 + $1))" -n 8
 }
 
 # expect_fake_got FILE EXPECTED WHAT — a fake's -o FILE holds exactly the

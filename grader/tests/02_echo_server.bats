@@ -19,7 +19,7 @@ start_echo() {
 # comes back as is: the server listens and echoes.
 expect_session() {
     local msg
-    msg="écho $(fake_tool peer gen -s "$SEED" -n 6 | od -An -tx1 | tr -d ' \n')"
+    msg="écho $(fake_tool peer genhex -s "$SEED" -n 6)"
     probe session -t "$(scaled 5)" -m "$msg"$'\n' "${2:-127.0.0.1}" "$SERVER_PORT"
     expect_status 0 "le code de sortie du client de test ($1) — $(show "$T/probe.err")"
     [ "$(cat "$T/probe.out")" = "$msg" ] ||
