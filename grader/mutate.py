@@ -443,6 +443,11 @@ class Runner:
             mu.points, mu.max = int(m.group(2)), int(m.group(3))
         if mu.verdict in ("error", "noncompile"):
             mu.log = out
+        elif mu.verdict == "killed":
+            # The failure's first lines: a listed mutant that gets killed
+            # shows why (a kill or a test that flaked under the load).
+            i = out.find("✗")
+            mu.log = "\n".join(out[i:].splitlines()[:6]) if i >= 0 else ""
         shutil.rmtree(tree, ignore_errors=True)
         os.unlink(patch)
         mu.seconds = time.monotonic() - t0
@@ -671,6 +676,8 @@ def report(num, lab, sources, mutants, selected, equivalent, budget, t0, args):
         print("\nAttention : déclarés équivalents ou hors budget, mais tués (retirez-les de la liste) :")
         for m in wrong:
             print("  %s  %s  (%d/%d)" % (m.id, m.where, m.points, m.max))
+            if m.log:
+                print("    " + m.log.replace("\n", "\n    "))
     if not args.only:
         stale = sorted(set(equivalent) | set(budget))
         stale = [i for i in stale if i not in {m.id for m in mutants}]
