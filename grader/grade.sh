@@ -85,7 +85,8 @@ else
     RED= YELLOW= BOLD= DIM= OFF=
 fi
 
-# bats-core >= 1.7 (the oldest this grader was run with; Debian 12 has 1.8.2).
+# bats-core >= 1.7: the floor set when helpers.bash used bats_load_library;
+# only 1.8.2 (Debian 12) is run here.
 bats_version=$(bats --version 2>/dev/null | awk '{ print $2 }')
 if ! printf '%s\n1.7.0\n' "${bats_version:-0}" | sort -V -C -r 2>/dev/null; then
     echo "grade.sh: bats-core 1.7 ou plus récent est nécessaire (trouvé : ${bats_version:-aucun})" >&2
