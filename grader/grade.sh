@@ -24,15 +24,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB=$ROOT/grader/lib
 # shellcheck source=lib/python.bash
 source "$LIB/python.bash"
+# shellcheck source=lib/builtin.bash
+source "$LIB/builtin.bash"
 TREE=labs JSON= SUMMARY= STRICT=0 QUIET=0 LABS=()
 # rubric_tsv BATS — the lab's rubric: points<TAB>name<TAB>hint.
 rubric_tsv() { python3 "$LIB/rubric.py" tsv "$1"; }
 # load_scale — the load per core, 1 to 3 (one decimal; 1 when idle).
 load_scale() {
-    local s
-    s=$(awk -v n="$(nproc 2>/dev/null || echo 1)" \
-        '{ s = $1 / n; if (s < 1) s = 1; if (s > 3) s = 3; printf "%.1f", s }' /proc/loadavg 2>/dev/null)
-    [ "${s:-1.0}" = 1.0 ] && s=1
+    local m s
+    load_micro m
+    from_micro s $(((m + 50000) / 100000 * 100000))
     echo "$s"
 }
 all_labs() { local f b; for f in "$ROOT"/grader/tests/[0-9][0-9]_*.bats; do b=${f##*/}; echo "${b%%_*}"; done; }
@@ -97,8 +98,6 @@ command -v python3 >/dev/null || { echo "grade.sh: python3 est nécessaire (sudo
 
 # shellcheck source=lib/sandbox.bash
 source "$LIB/sandbox.bash"
-# shellcheck source=lib/builtin.bash
-source "$LIB/builtin.bash"
 sandbox_detect
 export SANDBOX_MODE
 
@@ -420,16 +419,11 @@ compile_lab() {
 # then end a correct lab before its last tests.
 # Without a process per second (builtin.bash: nap); loads in millionths.
 budget_watch() {
-    local pid=$1 left=$(($2 * 10)) n f s load
-    n=$(nproc 2>/dev/null || echo 1)
+    local pid=$1 left=$(($2 * 10)) f s
     to_micro f "$TIMEOUT_SCALE" || f=1000000
     while nap 1 && kill -0 "$pid" 2>/dev/null; do
-        read -r load _ </proc/loadavg
-        to_micro s "$load" || s=1000000
-        s=$((s / n))
+        load_micro s
         ((s < f)) && s=$f
-        ((s < 1000000)) && s=1000000
-        ((s > 3000000 && f <= 3000000)) && s=3000000
         left=$((left - (10000000 + s / 2) / s))
         ((left > 0)) || { kill -ALRM "$pid" 2>/dev/null; return 0; }
     done

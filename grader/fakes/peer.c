@@ -458,21 +458,28 @@ static int run_closed(const struct opts *o)
  * hex digits, no newline (a test's seeded text, without od and tr). */
 static int run_gen(const struct opts *o, int hex)
 {
+    enum { CHUNK = BUF_SIZE / 2 }; /* two hex digits per byte fit in text */
     static const char digits[] = "0123456789abcdef";
-    static char text[2 * (BUF_SIZE / 2)];
+    static char text[2 * CHUNK];
     uint64_t state = o->seed;
     long left = o->nbytes;
-    size_t c, i;
+    const void *out;
+    size_t c, i, len;
 
     while (left > 0) {
-        c = left < BUF_SIZE / 2 ? (size_t)left : BUF_SIZE / 2;
+        c = left < CHUNK ? (size_t)left : CHUNK;
         gen_bytes(&state, buf, c);
-        if (hex)
+        out = buf;
+        len = c;
+        if (hex) {
             for (i = 0; i < c; i++) {
                 text[2 * i] = digits[buf[i] >> 4];
                 text[2 * i + 1] = digits[buf[i] & 15];
             }
-        if (write_all(STDOUT_FILENO, hex ? text : (char *)buf, hex ? 2 * c : c) < 0) {
+            out = text;
+            len = 2 * c;
+        }
+        if (write_all(STDOUT_FILENO, out, len) < 0) {
             fprintf(stderr, "peer: stdout : %s\n", strerror(errno));
             return -1;
         }

@@ -41,18 +41,43 @@ scale_to() {
     from_micro "$1" "$_st_u"
 }
 
+# load_micro VAR — VAR: the load (last minute) per core, kept between 1 and
+# 3, in millionths.
+load_micro() {
+    local -n _lm_out=$1
+    local _lm_load _lm_n
+    read -r _lm_load _ </proc/loadavg 2>/dev/null || _lm_load=0
+    _lm_n=$(nproc 2>/dev/null) || _lm_n=1
+    to_micro _lm_out "$_lm_load" || _lm_out=0
+    _lm_out=$((_lm_out / (_lm_n > 0 ? _lm_n : 1)))
+    ((_lm_out < 1000000)) && _lm_out=1000000
+    ((_lm_out > 3000000)) && _lm_out=3000000
+    return 0
+}
+
+# read_upto VAR FILE MAX — VAR: FILE's first MAX characters, NUL bytes
+# dropped (empty when FILE cannot be read); false when FILE holds more, for
+# the caller to hand it to a tool (bash's string operations grow with the
+# length).
+read_upto() {
+    local -n _ru_out=$1
+    _ru_out=
+    { IFS= read -r -d '' -N $(($3 + 1)) _ru_out <"$2"; } 2>/dev/null || :
+    ((${#_ru_out} <= $3))
+}
+
 # read_text VAR FILE — VAR: FILE's text as $(cat FILE) gives it (trailing
 # newlines dropped), without its NUL bytes. Past 1 MiB, or 64 trailing
-# newlines, tr does it (bash's string operations grow with the length).
+# newlines, tr does it.
 read_text() {
     local -n _rt_out=$1
-    local _i LC_ALL=C
-    IFS= read -r -d '' -N 1048577 _rt_out <"$2" || :
+    local _i _rt_whole=1 LC_ALL=C
+    read_upto _rt_out "$2" 1048576 || _rt_whole=0
     for ((_i = 0; _i < 64; _i++)); do
         [[ $_rt_out == *$'\n' ]] || break
         _rt_out=${_rt_out%$'\n'}
     done
-    if ((${#_rt_out} > 1048576 || _i == 64)); then _rt_out=$(tr -d '\0' <"$2"); fi
+    if ((!_rt_whole || _i == 64)); then _rt_out=$(tr -d '\0' <"$2"); fi
     return 0
 }
 
@@ -71,12 +96,11 @@ find_line() {
     local -n _fl_out=$1
     local _fl_text _fl_lines _fl_l
     _fl_out=
-    { IFS= read -r -d '' -N 65537 _fl_text <"$3"; } 2>/dev/null || :
-    [ -n "${_fl_text:-}" ] || return 1
-    if ((${#_fl_text} > 65536)); then
+    if ! read_upto _fl_text "$3" 65536; then
         _fl_out=$(grep -Em1 -- "$2" "$3" 2>/dev/null) || return 1
         return 0
     fi
+    [ -n "$_fl_text" ] || return 1
     mapfile -t _fl_lines <<<"${_fl_text%$'\n'}"
     for _fl_l in "${_fl_lines[@]}"; do
         [[ $_fl_l =~ $2 ]] && { _fl_out=$_fl_l; return 0; }

@@ -100,15 +100,23 @@ setup() {
     RUN_N=0
 }
 
+# _proc_stat PID — PROC_STAT: the fields of /proc/PID/stat after the
+# command's name, from 0 (the state, field 3 of proc(5)); false when the
+# process is gone.
+_proc_stat() {
+    local stat
+    PROC_STAT=()
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+    read -r -a PROC_STAT <<<"${stat##*) }"
+}
+
 # _start_time PID — START_TIME: its start (clock ticks since boot), to tell
 # it from a later process that reuses its pid.
 _start_time() {
-    local stat
+    local PROC_STAT
     START_TIME=
-    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-    stat=${stat##*) }
-    set -- $stat
-    START_TIME=${20}
+    _proc_stat "$1" || return 1
+    START_TIME=${PROC_STAT[19]}
 }
 
 # Kills the process group of a job this test started, only if the job is
@@ -281,10 +289,8 @@ show() {
 
 # _job_alive JOB — is the job still running (a zombie is not)?
 _job_alive() {
-    local stat
-    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-    stat=${stat##*) }
-    [ "${stat%% *}" != Z ]
+    local PROC_STAT
+    _proc_stat "$1" && [ "${PROC_STAT[0]}" != Z ]
 }
 
 # _job_status JOB — sets job_status: the exit status of a job that has
@@ -405,15 +411,17 @@ start_bg() {
     _record_job "$BG_PID"
 }
 
-# wait_line FILE REGEX SECONDS [PID] — polls FILE until a line matches;
-# returns 1 after SECONDS, 2 as soon as process PID (if given) has exited.
+# wait_line FILE REGEX SECONDS [PID] — polls FILE until a line matches, and
+# sets WAIT_LINE to it; returns 1 after SECONDS, 2 as soon as process PID (if
+# given) has exited.
 wait_line() {
-    local file=$1 re=$2 pid=${4:-} DEADLINE POLLS line
+    local file=$1 re=$2 pid=${4:-} DEADLINE POLLS
+    WAIT_LINE=
     _deadline "$3"
     while :; do
-        find_line line "$re" "$file" && return 0
+        find_line WAIT_LINE "$re" "$file" && return 0
         if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-            find_line line "$re" "$file" && return 0
+            find_line WAIT_LINE "$re" "$file" && return 0
             return 2
         fi
         _poll || return 1
@@ -431,9 +439,7 @@ port_listening() {
     [ "$proto" = udp ] && state=07
     printf -v hex '%04X' "$1"
     for f in "/proc/net/$proto" "/proc/net/${proto}6"; do
-        text=
-        { IFS= read -r -d '' -N 1048577 text <"$f"; } 2>/dev/null || :
-        if ((${#text} > 1048576)); then
+        if ! read_upto text "$f" 1048576; then
             awk -v p=":$hex\$" -v st="$state" '$2 ~ p && $4 == st { found = 1 } END { exit !found }' "$f" 2>/dev/null &&
                 return 0
         elif [[ $text =~ :$hex\ [0-9A-F]+:[0-9A-F]{4}\ $state\  ]]; then
@@ -473,8 +479,7 @@ start_server() {
             "$(show "$SERVER_LOG") / erreurs : $(show "$SERVER_ERR")"
         return 1
     fi
-    find_line line ' sur [^ ]+:[0-9]+$' "$SERVER_LOG" || :
-    line=${line##* sur }
+    line=${WAIT_LINE##* sur }
     SERVER_PORT=${line##*:}
     SERVER_HOST=${line%:*}
     SERVER_HOST=${SERVER_HOST#[}
@@ -621,7 +626,12 @@ proc_fds() {
     [ "${fds[0]}" = "/proc/$1/fd/*" ] && fds=()
     echo "${#fds[@]}"
 }
-proc_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null; }
+# proc_cpu_ticks PID — the user and system time the process has used, in
+# clock ticks.
+proc_cpu_ticks() {
+    local PROC_STAT
+    _proc_stat "$1" && echo $((PROC_STAT[11] + PROC_STAT[12]))
+}
 
 # wait_count FILE REGEX N SECONDS — until at least N lines match.
 wait_count() {
