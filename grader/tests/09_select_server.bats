@@ -102,7 +102,7 @@ expect_sockets() {
 
 # @points 5
 # @req R3
-# @hint une ligne à chaque accept et à chaque fermeture — man 2 accept, man 2 getpeername
+# @hint une ligne à chaque accept et à chaque fermeture ; EAGAIN (file vide) n'est pas une erreur — man 2 accept, man 2 getpeername
 @test "journalise « Nouveau client: ADRESSE » et « Client déconnecté: ADRESSE »" {
     start_select
     probe session 127.0.0.1 "$SERVER_PORT"
@@ -110,6 +110,10 @@ expect_sockets() {
     local port=${probe_local##*:}
     expect_log "$SERVER_LOG" "^Nouveau client: .*[^0-9]$port\$" "la ligne de journal à l'arrivée du client $probe_local"
     expect_log "$SERVER_LOG" "^Client déconnecté: .*[^0-9]$port\$" "la ligne de journal au départ du client $probe_local"
+    # accept's EAGAIN (queue empty) and a client that leaves are no errors.
+    [ ! -s "$SERVER_ERR" ] ||
+        fail_fr "la sortie d'erreur du serveur après un client servi et parti normalement" \
+            "(rien) : une file d'attente vide (EAGAIN) n'est pas une erreur" "$(show "$SERVER_ERR")"
 }
 
 # @points 10
