@@ -450,6 +450,22 @@ static void test_hostile(void)
     put8(&m, 0xC0);
     CHECK("hostile : pointeur coupé (1 octet)", want_status(parse("pointer_cut", &m, &r), DNS_ERR_TRUNCATED));
 
+    /* A label longer than what is left: one byte short, then nothing left
+     * after its length byte (the subtraction that checks it must not wrap). */
+    start(&m, 0x8180, 1);
+    put(&m, "\3ab", 3);
+    CHECK("hostile : étiquette coupée par la fin du message (3 octets annoncés, 2 présents)",
+          want_status(parse("label_cut", &m, &r), DNS_ERR_TRUNCATED));
+    start(&m, 0x8180, 1);
+    put8(&m, 3);
+    CHECK("hostile : message fini juste après une longueur d'étiquette",
+          want_status(parse("label_len_last", &m, &r), DNS_ERR_TRUNCATED));
+
+    start(&m, 0x8180, 1);
+    put8(&m, 0); rr(&m, 1, 4); put(&m, "\1\2\3\4", 4);
+    CHECK("réponse : enregistrement au nom de la racine, écrit « . »",
+          want_status(parse("root_owner", &m, &r), DNS_OK) && want_str("an[0].name", r.an[0].name, "."));
+
     start(&m, 0x8180, 1);
     put8(&m, 64);
     for (i = 0; i < 64; i++)
@@ -566,6 +582,12 @@ static void test_hostile(void)
     put16(&m, 0xC00C); put16(&m, 1); put8(&m, 0);
     CHECK("hostile : message coupé dans TYPE/CLASS", want_status(parse("cut_fixed", &m, &r), DNS_ERR_TRUNCATED));
 
+    /* Two of TTL's four bytes: read as RDLENGTH (0) they would make an
+     * empty A record (DNS_ERR_RDATA) instead of a cut message. */
+    start(&m, 0x8180, 1);
+    put16(&m, 0xC00C); put16(&m, 1); put16(&m, 1); put16(&m, 0);
+    CHECK("hostile : message coupé dans le TTL", want_status(parse("cut_ttl", &m, &r), DNS_ERR_TRUNCATED));
+
     start(&m, 0x8180, 1);
     put16(&m, 0xC00C); rr(&m, 1, 5); put(&m, "\1\2\3\4\5", 5);
     CHECK("hostile : A de 5 octets", want_status(parse("a_rdlen_5", &m, &r), DNS_ERR_RDATA));
@@ -573,6 +595,19 @@ static void test_hostile(void)
     start(&m, 0x8180, 1);
     put16(&m, 0xC00C); rr(&m, 5, 2); put(&m, "\5abcde\0", 7);
     CHECK("hostile : nom du CNAME plus long que ses données", want_error(parse("cname_past_rdata", &m, &r)));
+
+    /* The CNAME's own status comes back as it is: here a forward pointer. */
+    start(&m, 0x8180, 1);
+    put16(&m, 0xC00C); rr(&m, 5, 2);
+    at = m.n;
+    put16(&m, 0xC000 | (unsigned)(at + 2)); put(&m, "\1y\0", 3);
+    CHECK("hostile : CNAME dont le nom pointe vers l'avant",
+          want_status(parse("cname_forward_pointer", &m, &r), DNS_ERR_POINTER));
+
+    start(&m, 0x8180, 1);
+    put16(&m, 0xC00C); rr(&m, 5, 4); put(&m, "\1b\0X", 4);
+    CHECK("hostile : données du CNAME plus longues que son nom",
+          want_status(parse("cname_short_name", &m, &r), DNS_ERR_RDATA));
 
     start(&m, 0x8180, 0);
     m.b[5] = 0;

@@ -238,9 +238,8 @@ static enum dns_status read_record(struct cursor *c, struct dns_record *rec)
             return DNS_ERR_RDATA;
         inet_ntop(af, c->msg + c->pos, rec->data, sizeof rec->data);
     } else if (rec->type == DNS_TYPE_CNAME) {
-        struct cursor sub = {c->msg, end, c->pos};
         /* The name may point back before the record, never past it. */
-        sub.len = end;
+        struct cursor sub = {c->msg, end, c->pos};
         st = read_name(&sub, rec->data);
         if (st != DNS_OK)
             return st;
