@@ -243,7 +243,16 @@ _student_cmd() {
         as=$VG_AS_MIB
     fi
     CMD+=("${SBX[@]}")
-    CMD+=(prlimit "--nproc=$LIMIT_NPROC" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
+    # Partial isolation has no user namespace: RLIMIT_NPROC counts every
+    # task of the program's user on the machine (other grades' programs,
+    # or the grading user's own shell), so the limit comes on top of those.
+    local nproc=$LIMIT_NPROC
+    if [ "$SANDBOX_MODE" = partial ]; then
+        local user_tasks
+        user_tasks=$(ps -L -U "$( ((as_root)) && echo "$SANDBOX_UID" || echo "$UID")" --no-headers 2>/dev/null | wc -l)
+        nproc=$((nproc + user_tasks))
+    fi
+    CMD+=(prlimit "--nproc=$nproc" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
         "--fsize=$((LIMIT_FSIZE_MIB * 1024 * 1024))" --core=0)
     ((as > 0)) && CMD+=("--as=$((as * 1024 * 1024))")
     CMD+=(--)
