@@ -42,14 +42,15 @@ scale_to() {
 }
 
 # load_micro VAR — VAR: the load (last minute) per core, kept between 1 and
-# 3, in millionths.
+# 3, in millionths. The core count is read once (NCPU): budget_watch asks
+# every second.
 load_micro() {
     local -n _lm_out=$1
-    local _lm_load _lm_n
+    local _lm_load
+    [ -n "${NCPU:-}" ] || NCPU=$(nproc 2>/dev/null) || NCPU=1
     read -r _lm_load _ </proc/loadavg 2>/dev/null || _lm_load=0
-    _lm_n=$(nproc 2>/dev/null) || _lm_n=1
     to_micro _lm_out "$_lm_load" || _lm_out=0
-    _lm_out=$((_lm_out / (_lm_n > 0 ? _lm_n : 1)))
+    _lm_out=$((_lm_out / (NCPU > 0 ? NCPU : 1)))
     ((_lm_out < 1000000)) && _lm_out=1000000
     ((_lm_out > 3000000)) && _lm_out=3000000
     return 0

@@ -248,8 +248,9 @@ _student_cmd() {
     # or the grading user's own shell), so the limit comes on top of those.
     local nproc=$LIMIT_NPROC
     if [ "$SANDBOX_MODE" = partial ]; then
-        local user_tasks
-        user_tasks=$(ps -L -U "$( ((as_root)) && echo "$SANDBOX_UID" || echo "$UID")" --no-headers 2>/dev/null | wc -l)
+        local uid=$UID user_tasks
+        ((as_root)) && uid=$SANDBOX_UID
+        user_tasks=$(ps -L -U "$uid" --no-headers 2>/dev/null | wc -l)
         nproc=$((nproc + user_tasks))
     fi
     CMD+=(prlimit "--nproc=$nproc" "--nofile=$LIMIT_NOFILE" "--cpu=$LIMIT_CPU"
